@@ -1,0 +1,1 @@
+"""Pure extraction over a Document: statements, speakers, topics, entities, keywords."""

@@ -1,0 +1,1 @@
+"""Pure Arabic text work: cleaning, matching keys, segmentation. No Kafka here."""

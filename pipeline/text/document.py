@@ -1,0 +1,37 @@
+"""The cleaned article every extractor works on.
+
+Positions are character offsets into ``Document.text`` (the display text), half-open ``[start, end)``.
+``key`` is the matching key (folded for lexicon matching); ``key_map[i]`` is the display offset of
+key character ``i`` and ``key_map[len(key)] == len(text)``, so a match found on the key maps back
+exactly to the display text with :meth:`Document.text_span`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph or a heading of the display text."""
+
+    start: int
+    end: int
+    heading: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: str
+    text: str
+    key: str
+    key_map: Sequence[int]
+    blocks: tuple[Block, ...]
+    sentences: tuple[tuple[int, int], ...]
+
+    def text_span(self, key_start: int, key_end: int) -> tuple[int, int]:
+        """Map a half-open span of the key to the display text."""
+        start = self.key_map[key_start]
+        end = self.key_map[key_end - 1] + 1 if key_end > key_start else start
+        return start, end
