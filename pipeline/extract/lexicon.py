@@ -146,7 +146,7 @@ def load_lexicons(config_dir: Path) -> Lexicons:
         ),
         titles=frozenset(strip_article(key_tokens(e)[0]) for e in entries("titles") if key_tokens(e)),
         honorifics=frozenset(matching_key(e) for e in entries("honorifics")),
-        organizations=phrase_set(entries("organizations")),
+        organizations=phrase_set(entries("speaker_organizations")),
         groups=phrase_set(entries("groups")),
         documents=phrase_set(entries("documents")),
         anonymous=phrase_set(entries("anonymous")),
