@@ -24,7 +24,9 @@ async def run_stage(stream: faust.StreamT[bytes], stage: str, handler: Stage, to
         except EventError as exc:
             outputs = [_letter(stage, str(exc), message)]
         except Exception as exc:  # a bug in the core must not stop the stream: dead-letter it
-            log.exception("%s: unexpected error on %s[%d]@%d", stage, message.topic, message.partition, message.offset)
+            log.exception(
+                "%s: unexpected error on %s[%d]@%d", stage, message.topic, message.partition, message.offset
+            )
             outputs = [_letter(stage, f"internal error: {type(exc).__name__}: {exc}", message)]
         for output in outputs:
             await topics.by_name(output.topic).send(key=output.key, value=output.value)

@@ -39,7 +39,7 @@ def kafka_answers(host: str, port: int, timeout: float = 1.0) -> bool:
     if header is None:
         return False
     size, answered = struct.unpack(">ii", header)
-    return size >= 4 and answered == correlation
+    return bool(size >= 4 and answered == correlation)
 
 
 def _read_exactly(sock: socket.socket, count: int) -> bytes | None:
@@ -117,12 +117,22 @@ class EmbeddedBroker:
             output = self.log_path.open("ab")
         try:
             self.process = subprocess.Popen(
-                [binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
-                 "--cluster-id", "naba", "--storage-engine", "memory://tansu/"],
+                [
+                    binary,
+                    "broker",
+                    "--listener-url",
+                    url,
+                    "--advertised-listener-url",
+                    url,
+                    "--cluster-id",
+                    "naba",
+                    "--storage-engine",
+                    "memory://tansu/",
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=output,  # type: ignore[arg-type]
                 stderr=subprocess.STDOUT,
-                preexec_fn=die_with_parent,  # noqa: PLW1509 - needed so no broker outlives us
+                preexec_fn=die_with_parent,
                 env={**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")},
             )
         finally:
@@ -139,7 +149,9 @@ class EmbeddedBroker:
                 raise BrokerError(f"the embedded broker exited with code {code} at start{self._log_hint()}")
             if time.monotonic() > deadline:
                 self.stop()
-                raise BrokerError(f"the embedded broker did not answer within {self.ready_timeout:.0f} s{self._log_hint()}")
+                raise BrokerError(
+                    f"the embedded broker did not answer within {self.ready_timeout:.0f} s{self._log_hint()}"
+                )
             time.sleep(0.05)
 
     def _log_hint(self) -> str:

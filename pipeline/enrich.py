@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.extract import entities, keywords, statements, topics
 from pipeline.extract.lexicon import Lexicons, load_lexicons
+from pipeline.extract.stopwords import Stopwords
 from pipeline.identity import stable_id
 from pipeline.models import CleanArticle, EnrichedArticle, Entity, Speaker, Statement, TopicScore, utc_now
 from pipeline.text.document import Document
@@ -20,7 +21,7 @@ class Resources:
     lexicons: Lexicons
     taxonomy: topics.Taxonomy
     gazetteer: entities.Gazetteer
-    stopwords: keywords.Stopwords
+    stopwords: Stopwords
 
     @classmethod
     def load(cls, config_dir: Path) -> Resources:
@@ -66,7 +67,10 @@ def enrich(article: CleanArticle, resources: Resources, doc: Document | None = N
         revision=article.revision,
         text=doc.text,
         statements=statement_models,
-        topics=[TopicScore(label=t.label, score=round(t.score, 4)) for t in topics.tag_topics(doc, resources.taxonomy)],
+        topics=[
+            TopicScore(label=t.label, score=round(t.score, 4))
+            for t in topics.tag_topics(doc, resources.taxonomy)
+        ],
         entities=[
             Entity(type=e.type, name=e.name, forms=list(e.forms), count=e.count)
             for e in entities.extract_entities(doc, resources.gazetteer, speakers)

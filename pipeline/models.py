@@ -251,7 +251,9 @@ def from_dict(model: type[M], obj: dict[str, Any]) -> M:
         raise EventError(f"missing field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
     for name, value in obj.items():
         if not _matches(value, options.fields[name]):
-            raise EventError(f"field {name!r} must be {_describe(options.fields[name])}, got {type(value).__name__}")
+            raise EventError(
+                f"field {name!r} must be {_describe(options.fields[name])}, got {type(value).__name__}"
+            )
     for name, kind in options.fields.items():
         # Nested records are built here, not by Faust: its generated decoder skips records that
         # have a field named ``type`` (Speaker, Entity), leaving plain dicts behind.

@@ -157,7 +157,9 @@ async def replay(
     return [article.id for article in articles]
 
 
-async def _send_all(client: object, articles: list[RawArticle], rate: float | None, bar: Progress | None) -> None:
+async def _send_all(
+    client: object, articles: list[RawArticle], rate: float | None, bar: Progress | None
+) -> None:
     from aiokafka import AIOKafkaProducer
 
     assert isinstance(client, AIOKafkaProducer)

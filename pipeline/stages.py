@@ -49,7 +49,9 @@ def clean_stage(key: bytes | None, value: bytes | None, limits: Limits) -> list[
     """news.raw -> news.clean: validate, clean the text, keep the article's identity."""
     if value is not None and len(value) > limits.max_article_bytes * 2 + 65_536:
         # Rejected before parsing: a huge message must not cost a huge parse.
-        raise EventError(f"article too large: {len(value)} bytes (limit {limits.max_article_bytes} bytes of text)")
+        raise EventError(
+            f"article too large: {len(value)} bytes (limit {limits.max_article_bytes} bytes of text)"
+        )
     obj = decode_object(value)
     if obj.get("id") in (None, ""):
         obj["id"] = _id_from(key, obj)
@@ -62,7 +64,9 @@ def clean_stage(key: bytes | None, value: bytes | None, limits: Limits) -> list[
         raise EventError("empty article: no text left after cleaning")
     share = arabic_share(doc.text)
     if share < MIN_ARABIC_SHARE:
-        raise EventError(f"not an Arabic article: {share:.0%} of its letters are Arabic (need {MIN_ARABIC_SHARE:.0%})")
+        raise EventError(
+            f"not an Arabic article: {share:.0%} of its letters are Arabic (need {MIN_ARABIC_SHARE:.0%})"
+        )
     cleaned = CleanArticle(
         id=raw.id,
         text=doc.text,

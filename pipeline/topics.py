@@ -75,7 +75,11 @@ def ensure_topics(settings: Settings, extra: Iterable[TopicSpec] = ()) -> list[s
         for spec in missing:
             try:
                 admin.create_topics(
-                    [NewTopic(spec.name, spec.partitions, settings.replication_factor, topic_configs=spec.config)]
+                    [
+                        NewTopic(
+                            spec.name, spec.partitions, settings.replication_factor, topic_configs=spec.config
+                        )
+                    ]
                 )
                 created.append(spec.name)
             except TopicAlreadyExistsError:
@@ -89,7 +93,9 @@ def ensure_topics(settings: Settings, extra: Iterable[TopicSpec] = ()) -> list[s
 
 
 def _check_partitions(admin: KafkaAdminClient, specs: list[TopicSpec]) -> None:
-    described = {topic["name"]: len(topic["partitions"]) for topic in admin.describe_topics([s.name for s in specs])}
+    described = {
+        topic["name"]: len(topic["partitions"]) for topic in admin.describe_topics([s.name for s in specs])
+    }
     for spec in specs:
         count = described.get(spec.name)
         if count is None:

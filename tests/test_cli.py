@@ -45,7 +45,9 @@ def test_enrich_reports_bad_files_in_one_line(tmp_path: Path) -> None:
     bad.write_text('{"text": "قال"}\n{oops\n')
     result = naba("enrich", str(bad))
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"naba: error: {bad}:2: malformed JSON: " + result.stderr.split("malformed JSON: ")[1].strip()]
+    assert result.stderr.strip().splitlines() == [
+        f"naba: error: {bad}:2: malformed JSON: " + result.stderr.split("malformed JSON: ")[1].strip()
+    ]
 
 
 def test_commands_that_need_a_broker_say_how_to_start_one() -> None:
@@ -59,4 +61,7 @@ def test_commands_that_need_a_broker_say_how_to_start_one() -> None:
 def test_invalid_settings_are_one_line() -> None:
     result = naba("topics", env={"NABA_PARTITIONS": "zero"})
     assert result.returncode == 2
-    assert result.stderr.strip() == "naba: error: setting 'partitions' from the environment (NABA_*): 'zero' is not a valid int"
+    assert (
+        result.stderr.strip()
+        == "naba: error: setting 'partitions' from the environment (NABA_*): 'zero' is not a valid int"
+    )

@@ -53,8 +53,20 @@ def test_the_enriched_contract_has_the_public_field_names() -> None:
     import orjson
 
     obj = orjson.loads(encode(_enriched()))
-    assert {"id", "url", "feed", "title", "published", "language", "text", "statements", "topics",
-            "entities", "keywords", "schema"} <= set(obj)
+    assert {
+        "id",
+        "url",
+        "feed",
+        "title",
+        "published",
+        "language",
+        "text",
+        "statements",
+        "topics",
+        "entities",
+        "keywords",
+        "schema",
+    } <= set(obj)
     assert obj["schema"] == "naba.enriched/1"
     assert set(obj["statements"][0]) >= {"id", "speaker", "verb", "kind", "text", "span", "via"}
     assert set(obj["statements"][0]["speaker"]) == {"name", "title", "type", "mentions"}

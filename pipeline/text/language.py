@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_ARABIC_LETTER_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FC\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]")
+_ARABIC_LETTER_RE = re.compile(
+    r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FC\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]"
+)
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 

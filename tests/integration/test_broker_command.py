@@ -31,7 +31,11 @@ def test_broker_command_serves_topics_and_replay_then_stops_on_sigterm(tmp_path:
         assert broker.stdout is not None
         assert "ready on 127.0.0.1:" in broker.stdout.readline()
         listed = subprocess.run(
-            [sys.executable, "-m", "pipeline.cli", "topics"], env=env, capture_output=True, text=True, timeout=60
+            [sys.executable, "-m", "pipeline.cli", "topics"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert listed.returncode == 0, listed.stderr
         assert "news.statements\t3 partitions (created)" in listed.stdout

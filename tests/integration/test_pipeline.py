@@ -39,8 +39,11 @@ def test_seed_article_comes_out_enriched_and_bad_input_is_dead_lettered(
     worker = start_worker(settings_env, tmp_path / "worker.log")
     try:
         asyncio.run(produce(settings, topics.RAW, messages))
-        enriched = asyncio.run(collect(settings, topics.ENRICHED, lambda records: len(records) >= 1, worker=worker))
-        dead = asyncio.run(collect(settings, topics.DLQ, lambda records: len(records) >= len(BAD_MESSAGES), worker=worker)
+        enriched = asyncio.run(
+            collect(settings, topics.ENRICHED, lambda records: len(records) >= 1, worker=worker)
+        )
+        dead = asyncio.run(
+            collect(settings, topics.DLQ, lambda records: len(records) >= len(BAD_MESSAGES), worker=worker)
         )
         article = orjson.loads(enriched[0][1])
         statements = asyncio.run(
