@@ -22,6 +22,12 @@ def page_text(body: bytes, content_type: str | None) -> str | bytes:
     return body
 
 
+def drop_leading_title(text: str, title: str) -> str:
+    """The text without a first line repeating the title (pages start with their <h1>)."""
+    first, _, rest = text.partition("\n")
+    return rest.lstrip("\n") if title and first.strip() == title.strip() else text
+
+
 def extract_main_text(body: bytes, url: str, content_type: str | None = None) -> str | None:
     """The article's main text as plain paragraphs, or None when extraction finds nothing."""
     import trafilatura  # heavy import; only full-text feeds pay for it

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from pipeline.feeds.article import encode_raw, iso_time, raw_article
 from pipeline.feeds.config import FeedConfig, FeedsConfig, load_feeds
 from pipeline.feeds.fetch import PAGE_ACCEPT, Fetched, FetchError, HttpClient
-from pipeline.feeds.fulltext import extract_main_text
+from pipeline.feeds.fulltext import drop_leading_title, extract_main_text
 from pipeline.feeds.items import Identified, identify
 from pipeline.feeds.metrics import Metrics
 from pipeline.feeds.parse import ParsedFeed, parse_feed
@@ -281,6 +281,7 @@ class Poller:
                 f"full text of {link}: extraction failed ({type(exc).__name__}); using the feed's text"
             )
             return fallback
+        extracted = drop_leading_title(extracted or "", ident.item.title)
         if not extracted:
             problems.append(f"full text of {link}: nothing extracted; using the feed's text")
             return fallback
