@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.identity import article_id, content_hash
+from pipeline.feeds.identity import article_id, content_hash
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+from pipeline.feeds.identity import article_id, canonical_link, stable_id
 from pipeline.feeds.items import FeedItem, identify, item_content_hash
 from pipeline.feeds.parse import parse_feed
-from pipeline.identity import article_id, canonical_link, stable_id
 from tests.feeds.server import fixture
 
 

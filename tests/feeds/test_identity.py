@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from pipeline.identity import article_id, canonical_link, content_hash, stable_id
+from pipeline.feeds.identity import article_id, canonical_link, content_hash, stable_id
 
 
 def test_stable_id_is_the_documented_hash() -> None:

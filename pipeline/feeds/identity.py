@@ -1,7 +1,7 @@
-"""Stable identifiers: article ids for the feed pollers and content hashes for replay.
+"""Article ids for feed items: from the GUID, else the canonical link, else title and date.
 
-Every id is the first 32 hex digits (128 bits) of a SHA-256 over parts joined by U+001F, so the
-same inputs give the same id in every process and every release.
+Every id is ``stable_id`` of its parts: the first 32 hex digits (128 bits) of a SHA-256 over the
+parts joined by U+001F, so the same item gets the same id in every process and every release.
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ _SPACE = re.compile(r"\s+")
 
 
 def stable_id(*parts: str) -> str:
-    """Hex id of the parts (a separator byte keeps ("ab", "c") apart from ("a", "bc"))."""
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    """Hex id of the parts (a separator byte keeps ("ab", "c") apart from ("a", "bc")).
+
+    The same function as ``pipeline.identity.stable_id`` on main; imported from there once merged.
+    """
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _is_tracking(name: str) -> bool:
