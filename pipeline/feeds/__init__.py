@@ -1,0 +1,1 @@
+"""Feed pollers: fetch RSS/Atom/RDF feeds politely and safely, publish new articles to ``news.raw``."""
