@@ -15,6 +15,7 @@ import orjson
 
 from pipeline import __version__
 from pipeline.broker import BrokerError, EmbeddedBroker, require_broker
+from pipeline.feeds.config import FeedConfigError
 from pipeline.models import EventError
 from pipeline.replay import ReplayError
 from pipeline.settings import Settings, SettingsError, load_settings
@@ -36,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level)
         command: Command = args.run
         return command(args, settings)
-    except (SettingsError, BrokerError, TopicError, ReplayError) as exc:
+    except (SettingsError, BrokerError, TopicError, ReplayError, FeedConfigError) as exc:
         print(f"naba: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -76,6 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--rate", type=float, help="articles per second (default: as fast as possible)")
     replay.add_argument("--loop", action="store_true", help="start over at the end, until Ctrl-C")
     replay.set_defaults(run=cmd_replay)
+
+    poll = sub.add_parser("poll", help="poll the enabled feeds of config/feeds.toml into news.raw")
+    poll.add_argument("--once", action="store_true", help="poll every enabled feed once, print a summary")
+    poll.add_argument("--feeds", metavar="FILE", help="feeds file (default: config/feeds.toml)")
+    poll.set_defaults(run=cmd_poll)
+
+    feeds = sub.add_parser("feeds", help="inspect feeds")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="COMMAND", required=True)
+    check = feeds_sub.add_parser(
+        "check", help="fetch and parse one feed, print what was found; publish nothing"
+    )
+    check.add_argument("url")
+    check.add_argument("--allow-private", action="store_true", help="allow loopback/private addresses")
+    check.add_argument("--language", default="ar", help="expected language (default: ar)")
+    check.set_defaults(run=cmd_feeds_check)
 
     enrich = sub.add_parser("enrich", help="run the text core offline on files and print enriched JSON")
     enrich.add_argument("paths", nargs="+", metavar="FILE")
@@ -181,6 +197,31 @@ def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
                 continue
             sys.stdout.write(orjson.dumps(orjson.loads(enriched.value), option=option).decode() + "\n")
     return status
+
+
+def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.feeds.poller import run_pollers
+    from pipeline.topics import ensure_topics
+
+    require_broker(settings)
+    ensure_topics(settings)
+    feeds_file = Path(args.feeds) if args.feeds else None
+    try:
+        summary = asyncio.run(run_pollers(settings, once=args.once, feeds_file=feeds_file))
+    except KeyboardInterrupt:
+        print("naba: pollers stopped", file=sys.stderr)
+        return 130
+    print(summary.format())
+    return EXIT_FAILED if args.once and summary.errors else EXIT_OK
+
+
+def cmd_feeds_check(args: argparse.Namespace, settings: Settings) -> int:
+    del settings
+    from pipeline.feeds.check import check_feed
+
+    report = asyncio.run(check_feed(args.url, allow_private=args.allow_private, language=args.language))
+    print(report.format())
+    return EXIT_FAILED if report.error else EXIT_OK
 
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:

@@ -22,6 +22,9 @@ ENRICHED = "news.enriched"
 STATEMENTS = "news.statements"
 TOPICS = "news.topics"
 DLQ = "news.dlq"
+#: What the feed pollers remember (seen ids, ETags, backoff); compacted, one partition keeps it ordered.
+FEED_STATE = "news.feed-state"
+FEED_STATE_CONFIG = {"cleanup.policy": "compact"}
 
 PIPELINE_TOPICS = (RAW, CLEAN, ENRICHED, STATEMENTS, TOPICS, DLQ)
 
@@ -48,7 +51,10 @@ def resolve(name: str) -> str:
 
 
 def pipeline_specs(settings: Settings) -> list[TopicSpec]:
-    return [TopicSpec(name, settings.partitions) for name in PIPELINE_TOPICS]
+    return [
+        *(TopicSpec(name, settings.partitions) for name in PIPELINE_TOPICS),
+        TopicSpec(FEED_STATE, 1, dict(FEED_STATE_CONFIG)),
+    ]
 
 
 def admin_client(settings: Settings) -> KafkaAdminClient:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -50,8 +51,8 @@ class Tally:
 
 def run_up(settings: Settings, *, once: bool, timeout: float, quiet: bool, config: str | None) -> int:
     started = time.monotonic()
-    worker: subprocess.Popen[bytes] | None = None
     log_path = settings.data_dir / "worker.log"
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as cleanly as Ctrl-C
     try:
         with running_broker(settings) as broker:
             where = broker.address if broker else settings.bootstrap
@@ -59,17 +60,23 @@ def run_up(settings: Settings, *, once: bool, timeout: float, quiet: bool, confi
             created = ensure_topics(settings)
             _say(f"topics ready ({len(created)} created, {settings.partitions} partitions each)")
             worker = start_worker(settings, config, log_path)
-            _say(
-                f"worker started (pid {worker.pid}, log {log_path}); web on http://{settings.web_host}:{settings.web_port}/"
-            )
-            tally = asyncio.run(_follow(settings, worker, once=once, timeout=timeout, quiet=quiet))
+            try:
+                _say(
+                    f"worker started (pid {worker.pid}, log {log_path}); "
+                    f"web on http://{settings.web_host}:{settings.web_port}/"
+                )
+                tally = asyncio.run(_follow(settings, worker, once=once, timeout=timeout, quiet=quiet))
+            finally:
+                # The worker stops before the broker, so it can commit and leave its group cleanly.
+                stop_process(worker, WORKER_STOP_TIMEOUT)
     except KeyboardInterrupt:
         _say("stopping")
         return 130
-    finally:
-        if worker is not None:
-            stop_process(worker, WORKER_STOP_TIMEOUT)
     return _summary(tally, time.monotonic() - started, once)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def start_worker(settings: Settings, config: str | None, log_path: Path) -> subprocess.Popen[bytes]:

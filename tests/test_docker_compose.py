@@ -29,7 +29,9 @@ def _subcommands() -> set[str]:
 
 def test_every_naba_service_runs_a_command_the_cli_has() -> None:
     services = _compose()["services"]
-    commands = {name: svc["command"] for name, svc in services.items() if svc.get("image", "").startswith("naba")}
+    commands = {
+        name: svc["command"] for name, svc in services.items() if svc.get("image", "").startswith("naba")
+    }
     assert set(commands) == {"topics", "worker", "poller", "replay"}
     known = _subcommands()
     for name, command in commands.items():
