@@ -8,9 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from pipeline.broker import EmbeddedBroker
 from pipeline.settings import Settings, load_settings
+
+# CI explores the same examples on every run (a red CI must be reproducible); developers explore anew.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEED = PROJECT / "seeds" / "000_694a7dc3639c9e32.txt"
