@@ -1,0 +1,1 @@
+"""naba benchmarks: `make bench` (= `python -m benchmarks.run`). Results are JSON in benchmarks/results/."""

@@ -1,0 +1,288 @@
+"""End to end on the embedded broker: naba and two passthrough baselines on the same messages.
+
+Every run gets a fresh broker (memory storage: nothing carries over), the same N raw messages
+pre-loaded on ``news.raw``, then the contestant's process(es). An observer in this process reads the
+contestant's output topic and notes when each message arrives; throughput is measured from the first
+output to the N-th, so group joins and start-up are left out (they are reported apart). CPU seconds
+and peak RSS of the contestant's processes come from /proc.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from benchmarks.corpus import PROJECT, raw_messages
+from benchmarks.processes import cpu_seconds, peak_rss_mb
+from benchmarks.timing import percentile
+from pipeline import topics
+from pipeline.broker import EmbeddedBroker
+from pipeline.processes import die_with_parent, stop_process
+from pipeline.settings import Settings, load_settings
+from pipeline.topics import TopicSpec, ensure_topics
+
+PASS_TARGET = "bench.out"
+PARTITIONS = 8
+
+Messages = list[tuple[bytes, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class Contestant:
+    name: str
+    target: str
+    #: argv and environment of worker number i, given the broker's settings.
+    command: Callable[[Settings, int], tuple[list[str], dict[str, str]]]
+
+
+def _naba_worker(settings: Settings, index: int) -> tuple[list[str], dict[str, str]]:
+    env = {
+        "NABA_BROKER": "embedded",
+        "NABA_EMBEDDED_PORT": str(settings.embedded_port),
+        "NABA_WEB_PORT": str(_free_port()),
+        "NABA_DATA_DIR": str(settings.data_dir / f"worker-{index}"),
+        "NABA_APP_ID": settings.app_id,
+        "NABA_LOG_LEVEL": "warning",
+        "NABA_CONFIG_DIR": str(PROJECT / "config"),
+    }
+    return [sys.executable, "-m", "pipeline.cli", "worker"], env
+
+
+def _passthrough(kind: str) -> Callable[[Settings, int], tuple[list[str], dict[str, str]]]:
+    def command(settings: Settings, index: int) -> tuple[list[str], dict[str, str]]:
+        del index
+        argv = [sys.executable, "-m", "benchmarks.passthrough", kind, "--bootstrap", settings.bootstrap]
+        argv += ["--source", topics.RAW, "--target", PASS_TARGET, "--group", f"{settings.app_id}-{kind}"]
+        return argv, {}
+
+    return command
+
+
+NABA = Contestant("naba", topics.ENRICHED, _naba_worker)
+AIOKAFKA = Contestant("aiokafka", PASS_TARGET, _passthrough("aiokafka"))
+FAUST = Contestant("faust", PASS_TARGET, _passthrough("faust"))
+CONTESTANTS = {c.name: c for c in (AIOKAFKA, FAUST, NABA)}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _settings(port: int, data_dir: Path) -> Settings:
+    return load_settings(
+        environ={
+            "NABA_BROKER": "embedded",
+            "NABA_EMBEDDED_PORT": str(port),
+            "NABA_DATA_DIR": str(data_dir),
+            "NABA_APP_ID": f"bench-{port}",
+            "NABA_PARTITIONS": str(PARTITIONS),
+        }
+    )
+
+
+class Run:
+    """A fresh broker with ``news.raw`` (and the other topics) ready; a context manager."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.broker = EmbeddedBroker(_free_port(), log_path=workdir / "broker.log")
+        self.settings = _settings(self.broker.port, workdir / "naba")
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> Run:
+        self.broker.start()
+        ensure_topics(self.settings, [TopicSpec(PASS_TARGET, PARTITIONS)])
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for process in self.processes:
+            stop_process(process, timeout=10)
+        self.broker.stop()
+
+    def start(self, contestant: Contestant, workers: int) -> list[subprocess.Popen[bytes]]:
+        for index in range(workers):
+            argv, extra = contestant.command(self.settings, index)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("NABA_")}
+            env.update(extra)
+            env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
+            log = (self.workdir / f"{contestant.name}-{index}.log").open("ab")
+            self.processes.append(
+                subprocess.Popen(
+                    argv,
+                    env=env,
+                    cwd=PROJECT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=die_with_parent,
+                )
+            )
+            log.close()
+        return self.processes
+
+
+async def produce(settings: Settings, messages: Messages) -> float:
+    """Load ``news.raw`` as fast as possible; returns the seconds it took."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.bootstrap, acks="all", linger_ms=20, max_batch_size=1_048_576
+    )
+    await producer.start()
+    start = time.monotonic()
+    try:
+        futures = [await producer.send(topics.RAW, value, key=key) for key, value in messages]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+    return time.monotonic() - start
+
+
+async def _observer(settings: Settings, topic: str) -> AIOKafkaConsumer:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    partitions = [TopicPartition(topic, p) for p in range(PARTITIONS)]
+    consumer.assign(partitions)
+    await consumer.seek_to_beginning(*partitions)
+    return consumer
+
+
+def _check_alive(processes: list[subprocess.Popen[bytes]], name: str) -> None:
+    for process in processes:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name}: a worker exited with code {process.returncode}; see its log")
+
+
+async def throughput(
+    contestant: Contestant, messages: Messages, workers: int = 1, timeout: float = 900.0
+) -> dict[str, object]:
+    """Run ``contestant`` over ``messages`` on a fresh broker; its throughput, CPU and memory."""
+    count = len(messages)
+    with tempfile.TemporaryDirectory(prefix=f"naba-bench-{contestant.name}-") as tmp, Run(Path(tmp)) as run:
+        load_seconds = await produce(run.settings, messages)
+        observer = await _observer(run.settings, contestant.target)
+        try:
+            started = time.monotonic()
+            processes = run.start(contestant, workers)
+            arrivals: list[float] = []
+            cpu_at_first = 0.0
+            deadline = started + timeout
+            while len(arrivals) < count:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{contestant.name}: {len(arrivals)}/{count} outputs after {timeout} s"
+                    )
+                _check_alive(processes, contestant.name)
+                batches = await observer.getmany(timeout_ms=200)
+                now = time.monotonic()
+                if not arrivals and any(batches.values()):
+                    cpu_at_first = sum(cpu_seconds(p.pid) for p in processes)
+                arrivals.extend(now for records in batches.values() for _ in records)
+            cpu = sum(cpu_seconds(p.pid) for p in processes)
+            rss = [peak_rss_mb(p.pid) for p in processes]
+        finally:
+            await observer.stop()
+    first, last = arrivals[0], arrivals[count - 1]
+    window = max(last - first, 1e-9)
+    return {
+        "contestant": contestant.name,
+        "workers": workers,
+        "articles": count,
+        "articles_per_s": (count - 1) / window,
+        "seconds": window,
+        "seconds_to_first_output": first - started,
+        "seconds_incl_startup": last - started,
+        "cpu_seconds": cpu,
+        # CPU of the worker processes while they moved the articles (start-up left out): on a shared
+        # machine this varies less than the wall-clock rate.
+        "cpu_ms_per_article": (cpu - cpu_at_first) / (count - 1) * 1000 if count > 1 else float("nan"),
+        "cpu_seconds_startup": cpu_at_first,
+        "peak_rss_mb": rss,
+        "load_seconds": load_seconds,
+    }
+
+
+async def latency(
+    messages: Messages, rate: float, workers: int = 1, drain_timeout: float = 120.0
+) -> dict[str, object]:
+    """Offer ``messages`` to a running naba at ``rate`` articles/s; raw -> enriched latency percentiles.
+
+    A message's latency runs from handing it to the producer to reading its enriched event back.
+    """
+    with tempfile.TemporaryDirectory(prefix="naba-bench-latency-") as tmp, Run(Path(tmp)) as run:
+        processes = run.start(NABA, workers)
+        producer = AIOKafkaProducer(bootstrap_servers=run.settings.bootstrap, acks="all", linger_ms=0)
+        await producer.start()
+        observer = await _observer(run.settings, topics.ENRICHED)
+        sent: dict[bytes, float] = {}
+        latencies: list[float] = []
+        try:
+            # Warm up: the first article waits for the group join; only then is the clock fair.
+            warm_key, warm_value = messages[0]
+            await producer.send_and_wait(topics.RAW, warm_value, key=b"warm-up")
+            deadline = time.monotonic() + 120
+            while not any((await observer.getmany(timeout_ms=200)).values()):
+                _check_alive(processes, "naba")
+                if time.monotonic() > deadline:
+                    raise RuntimeError("naba: no enriched output within 120 s of start")
+            del warm_key
+
+            async def offer() -> None:
+                start = time.monotonic()
+                for index, (key, value) in enumerate(messages):
+                    due = start + index / rate
+                    delay = due - time.monotonic()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    sent[key] = time.monotonic()
+                    await producer.send(topics.RAW, value, key=key)
+
+            offering = asyncio.create_task(offer())
+            offer_started = time.monotonic()
+            drain_deadline: float | None = None
+            while len(latencies) < len(messages):
+                if offering.done() and drain_deadline is None:
+                    await offering
+                    drain_deadline = time.monotonic() + drain_timeout
+                if drain_deadline is not None and time.monotonic() > drain_deadline:
+                    break
+                _check_alive(processes, "naba")
+                batches = await observer.getmany(timeout_ms=50)
+                now = time.monotonic()
+                for records in batches.values():
+                    for record in records:
+                        if record.key in sent:
+                            latencies.append(now - sent.pop(record.key))
+            elapsed = time.monotonic() - offer_started
+            rss = [peak_rss_mb(p.pid) for p in processes]
+        finally:
+            await observer.stop()
+            await producer.stop()
+    return {
+        "rate": rate,
+        "workers": workers,
+        "offered": len(messages),
+        "delivered": len(latencies),
+        "achieved_articles_per_s": len(latencies) / elapsed if elapsed else 0.0,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p90_ms": percentile(latencies, 90) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "max_ms": max(latencies, default=float("nan")) * 1000,
+        "peak_rss_mb": rss,
+    }
+
+
+def messages_for(count: int, text: str | None = None) -> Messages:
+    return raw_messages(count, text)
