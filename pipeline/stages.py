@@ -24,7 +24,7 @@ from pipeline.models import (
     validate,
 )
 from pipeline.text.language import arabic_share
-from pipeline.text.prepare import prepare
+from pipeline.text.prepare import from_clean, prepare
 
 CLEAN = "clean"
 ENRICH = "enrich"
@@ -93,7 +93,8 @@ def _id_from(key: bytes | None, obj: dict[str, object]) -> str:
 def enrich_stage(key: bytes | None, value: bytes | None, resources: Resources) -> list[Output]:
     """news.clean -> news.enriched + one news.statements event per statement + news.topics per label."""
     article = decode(CleanArticle, value)
-    enriched = enrich(article, resources)
+    # news.clean carries clean text: segment it as it is, do not clean it a second time.
+    enriched = enrich(article, resources, from_clean(article.text, article.title))
     article_key = article.id.encode()
     outputs = [Output(topics.ENRICHED, article_key, encode(enriched))]
     for statement in enriched.statements:

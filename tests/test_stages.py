@@ -96,3 +96,22 @@ def test_enrich_refuses_a_raw_article_on_the_clean_topic(resources: Resources) -
 
 def test_seed_file_exists_where_the_tests_expect_it() -> None:
     assert Path(SEED).stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        SEED.read_text(encoding="utf-8"),
+        # Cleaning this once leaves "<b< … a>", which a second cleaning would strip as a tag.
+        "قال الوزير <\u200fb< إن الوضع مستقر a> وأضاف أن الحكومة تعمل",
+    ],
+)
+def test_enrich_works_on_the_clean_text_as_news_clean_carries_it(text: str, resources: Resources) -> None:
+    (cleaned,) = clean_stage(b"a1", _raw(text, title="عنوان <b>الخبر</b>"), LIMITS)
+    clean = orjson.loads(cleaned.value)
+    outputs = enrich_stage(cleaned.key, cleaned.value, resources)
+    enriched = orjson.loads(next(out.value for out in outputs if out.topic == topics.ENRICHED))
+    assert (enriched["text"], enriched["title"]) == (clean["text"], clean["title"])
+    for statement in enriched["statements"]:
+        start, end = statement["span"]
+        assert clean["text"][start:end] == statement["text"]

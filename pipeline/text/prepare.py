@@ -14,12 +14,18 @@ def prepare(body: str, title: str = "", *, boilerplate: BoilerplateMarkers | Non
     """Clean ``body`` for display and segment it; ``boilerplate`` defaults to the project's markers."""
     markers = default_markers() if boilerplate is None else boilerplate
     text = strip_boilerplate(clean_display(body), markers)
+    return from_clean(text, clean_display(title).replace("\n", " "))
+
+
+def from_clean(text: str, title: str = "") -> Document:
+    """The Document of text and title that are already clean (a Document's own, as news.clean carries
+    them), taken as they are: cleaning is not idempotent on every input, and costs twice the rest."""
     key, key_map = fold(text)
     scan = find_quotes(text)
     blocks = blocks_of(text)
     sentences = sentences_of(text, blocks, scan.quotes)
     return Document(
-        title=clean_display(title).replace("\n", " "),
+        title=title,
         text=text,
         key=key,
         key_map=key_map,
