@@ -29,6 +29,7 @@ from pipeline.broker import EmbeddedBroker
 from pipeline.processes import die_with_parent, stop_process
 from pipeline.settings import Settings, load_settings
 from pipeline.topics import TopicSpec, ensure_topics
+from pipeline.transport import FETCH_MAX_WAIT_MS
 
 PASS_TARGET = "bench.out"
 PARTITIONS = 8
@@ -150,7 +151,10 @@ async def produce(settings: Settings, messages: Messages) -> float:
 
 async def _observer(settings: Settings, topic: str) -> AIOKafkaConsumer:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+        bootstrap_servers=settings.bootstrap,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,  # the embedded broker answers late on longer waits
     )
     await consumer.start()
     partitions = [TopicPartition(topic, p) for p in range(PARTITIONS)]

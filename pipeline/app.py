@@ -9,11 +9,19 @@ import faust
 
 from pipeline import topics
 from pipeline.settings import Settings
+from pipeline.transport import Transport
+
+
+class App(faust.App):
+    """faust.App whose consumer uses our transport (see pipeline/transport.py)."""
+
+    def _new_transport(self) -> faust.types.TransportT:
+        return Transport(self.conf.broker_consumer, self)
 
 
 def create_app(settings: Settings) -> faust.App:
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    return App(
         settings.app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers],
         broker_credentials=_credentials(settings),
