@@ -18,28 +18,24 @@ Stage = Callable[[bytes | None, bytes | None], list[Output]]
 
 
 async def run_stage(stream: faust.StreamT[bytes], stage: str, handler: Stage, topics: PipelineTopics) -> None:
-    del topics  # outputs name their topic; kept in the signature for agents that route by handle
     # The app's producer, not Topic.send: Faust's send path (FutureMessage, sensors, debug logging,
     # callbacks) cost more CPU than the producer itself, about 20 % of a worker. Delivery is the same:
     # Faust commits an offset only after `app.producer.flush()`, which waits for these sends too.
     producer = await stream.app.maybe_start_producer()
     async for event in stream.events():
         message = event.message
-        for output in _outputs(stage, handler, message):
+        try:
+            outputs = handler(message.key, message.value)
+        except EventError as exc:
+            outputs = [_letter(stage, str(exc), message)]
+        except Exception as exc:  # a bug in the core must not stop the stream: dead-letter it
+            log.exception(
+                "%s: unexpected error on %s[%d]@%d", stage, message.topic, message.partition, message.offset
+            )
+            outputs = [_letter(stage, f"internal error: {type(exc).__name__}: {exc}", message)]
+        for output in outputs:
             delivery = await producer.send(output.topic, output.key, output.value, None, None, None)
-            delivery.add_done_callback(_report_failure)
-
-
-def _outputs(stage: str, handler: Stage, message: faust.types.Message) -> list[Output]:
-    try:
-        return handler(message.key, message.value)
-    except EventError as exc:
-        return [_letter(stage, str(exc), message)]
-    except Exception as exc:  # a bug in the core must not stop the stream: dead-letter it
-        log.exception(
-            "%s: unexpected error on %s[%d]@%d", stage, message.topic, message.partition, message.offset
-        )
-        return [_letter(stage, f"internal error: {type(exc).__name__}: {exc}", message)]
+            delivery.add_done_callback(_report_failure)  # type: ignore[attr-defined]
 
 
 def _report_failure(delivery: asyncio.Future[object]) -> None:
