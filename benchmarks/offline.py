@@ -10,7 +10,7 @@ from pathlib import Path
 
 from benchmarks.corpus import PROJECT, raw_message, texts
 from benchmarks.timing import per_call
-from pipeline.enrich import Resources, enrich
+from pipeline.enrich import Resources, enrichment
 from pipeline.extract import entities, keywords, statements, topics
 from pipeline.models import CleanArticle, decode
 from pipeline.stages import Limits, clean_stage, enrich_stage
@@ -39,7 +39,7 @@ def run(min_seconds: float = 0.5, rounds: int = 5, config_dir: Path | None = Non
             "topics": lambda d=doc: topics.tag_topics(d, resources.taxonomy),
             "entities": lambda d=doc: entities.extract_entities(d, resources.gazetteer),
             "keywords": lambda d=doc: keywords.extract_keywords(d, resources.stopwords),
-            "enrich": lambda a=article, d=doc: enrich(a, resources, d),
+            "enrichment": lambda a=article, d=doc: enrichment(a, resources, d),
         }
         total = per_call(both, min_seconds, rounds)
         outputs = len(both())  # type: ignore[arg-type]

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.extract import entities, keywords, statements, topics
 from pipeline.extract.lexicon import Lexicons, load_lexicons
 from pipeline.extract.stopwords import Stopwords
 from pipeline.identity import stable_id
-from pipeline.models import CleanArticle, EnrichedArticle, Entity, Speaker, Statement, TopicScore, utc_now
+from pipeline.models import (
+    CleanArticle,
+    EnrichedArticle,
+    Entity,
+    Speaker,
+    Statement,
+    TopicScore,
+    fields_of,
+    utc_now,
+    validate,
+)
 from pipeline.text.document import Document
 from pipeline.text.prepare import prepare
 
@@ -35,46 +46,60 @@ class Resources:
 
 def enrich(article: CleanArticle, resources: Resources, doc: Document | None = None) -> EnrichedArticle:
     """Statements, topics, entities and keywords of a cleaned article."""
+    return validate(EnrichedArticle, enrichment(article, resources, doc))
+
+
+def enrichment(article: CleanArticle, resources: Resources, doc: Document | None = None) -> dict[str, Any]:
+    """``enrich`` as the JSON object of an EnrichedArticle (what the enrich stage sends), records unbuilt."""
     if doc is None:
         doc = prepare(article.text, article.title)
     found = statements.extract_statements(doc, resources.lexicons)
-    statement_models = [
-        Statement(
-            id=stable_id(article.id, str(st.span[0]), str(st.span[1])),
-            speaker=Speaker(
-                name=st.speaker.name,
-                type=st.speaker.type,
-                title=st.speaker.title,
-                mentions=list(st.speaker.mentions),
-            ),
-            verb=st.verb,
-            kind=st.kind,
-            text=st.text,
-            span=[st.span[0], st.span[1]],
-            via=st.via,
-            topics=topics.topics_for_span(doc, resources.taxonomy, st.span),
+    statement_objects = [
+        fields_of(
+            Statement,
+            {
+                "id": stable_id(article.id, str(st.span[0]), str(st.span[1])),
+                "speaker": fields_of(
+                    Speaker,
+                    {
+                        "name": st.speaker.name,
+                        "type": st.speaker.type,
+                        "title": st.speaker.title,
+                        "mentions": list(st.speaker.mentions),
+                    },
+                ),
+                "verb": st.verb,
+                "kind": st.kind,
+                "text": st.text,
+                "span": [st.span[0], st.span[1]],
+                "via": st.via,
+                "topics": topics.topics_for_span(doc, resources.taxonomy, st.span),
+            },
         )
         for st in found
     ]
     speakers = [st.speaker.name for st in found if st.speaker.type == "person"]
-    return EnrichedArticle(
-        id=article.id,
-        url=article.url,
-        feed=article.feed,
-        title=doc.title,
-        published=article.published,
-        language=article.language,
-        revision=article.revision,
-        text=doc.text,
-        statements=statement_models,
-        topics=[
-            TopicScore(label=t.label, score=round(t.score, 4))
-            for t in topics.tag_topics(doc, resources.taxonomy)
-        ],
-        entities=[
-            Entity(type=e.type, name=e.name, forms=list(e.forms), count=e.count)
-            for e in entities.extract_entities(doc, resources.gazetteer, speakers)
-        ],
-        keywords=keywords.extract_keywords(doc, resources.stopwords),
-        processed_at=utc_now(),
+    return fields_of(
+        EnrichedArticle,
+        {
+            "id": article.id,
+            "url": article.url,
+            "feed": article.feed,
+            "title": doc.title,
+            "published": article.published,
+            "language": article.language,
+            "revision": article.revision,
+            "text": doc.text,
+            "statements": statement_objects,
+            "topics": [
+                fields_of(TopicScore, {"label": t.label, "score": round(t.score, 4)})
+                for t in topics.tag_topics(doc, resources.taxonomy)
+            ],
+            "entities": [
+                fields_of(Entity, {"type": e.type, "name": e.name, "forms": list(e.forms), "count": e.count})
+                for e in entities.extract_entities(doc, resources.gazetteer, speakers)
+            ],
+            "keywords": keywords.extract_keywords(doc, resources.stopwords),
+            "processed_at": utc_now(),
+        },
     )

@@ -199,9 +199,30 @@ def _representation(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def encode(event: Model) -> bytes:
-    """Serialise an event to compact JSON bytes."""
-    return orjson.dumps(event.to_representation(), default=_representation)
+def encode(event: Model | dict[str, Any]) -> bytes:
+    """Serialise an event (a record, or the object of ``fields_of``) to compact JSON bytes."""
+    obj = event if isinstance(event, dict) else event.to_representation()
+    return orjson.dumps(obj, default=_representation)
+
+
+def fields_of(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
+    """The JSON object ``model(**values)`` encodes to, without building the record: fields in order,
+    defaults filled in. A faust.Record costs tens of microseconds to build and to represent, and the
+    enrich stage emits ~25 events per article. Nested values must already be plain (dicts, lists)."""
+    options = model._options
+    unknown = values.keys() - options.fields.keys()
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    obj: dict[str, Any] = {}
+    for name in options.fields:
+        if name in values:
+            obj[name] = values[name]
+        elif name in options.defaults:
+            default = options.defaults[name]
+            obj[name] = list(default) if isinstance(default, list) else default
+        else:
+            raise TypeError(f"{model.__name__} needs field {name}")
+    return obj
 
 
 M = TypeVar("M", bound=Model)

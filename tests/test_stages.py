@@ -8,7 +8,16 @@ import pytest
 from pipeline import topics
 from pipeline.enrich import Resources
 from pipeline.identity import stable_id
-from pipeline.models import EventError, RawArticle, encode
+from pipeline.models import (
+    EnrichedArticle,
+    EventError,
+    RawArticle,
+    StatementEvent,
+    TopicEvent,
+    decode,
+    encode,
+    fields_of,
+)
 from pipeline.settings import load_settings
 from pipeline.stages import Limits, clean_stage, enrich_stage
 from tests.conftest import SEED
@@ -115,3 +124,24 @@ def test_enrich_works_on_the_clean_text_as_news_clean_carries_it(text: str, reso
     for statement in enriched["statements"]:
         start, end = statement["span"]
         assert clean["text"][start:end] == statement["text"]
+
+
+def test_enrich_outputs_are_exactly_what_their_records_encode_to(resources: Resources) -> None:
+    # The stage builds JSON objects, not records (speed): each must survive decode -> encode unchanged.
+    models = {
+        topics.ENRICHED: EnrichedArticle,
+        topics.STATEMENTS: StatementEvent,
+        topics.TOPICS: TopicEvent,
+    }
+    (cleaned,) = clean_stage(None, _raw(SEED.read_text(encoding="utf-8"), id="seed", url="u"), LIMITS)
+    outputs = enrich_stage(cleaned.key, cleaned.value, resources)
+    assert {out.topic for out in outputs} == set(models)
+    for out in outputs:
+        assert encode(decode(models[out.topic], out.value)) == out.value
+
+
+def test_fields_of_refuses_unknown_and_missing_fields() -> None:
+    with pytest.raises(TypeError, match="has no field colour"):
+        fields_of(TopicEvent, {"label": "x", "score": 1.0, "article_id": "a", "colour": "red"})
+    with pytest.raises(TypeError, match="needs field article_id"):
+        fields_of(TopicEvent, {"label": "x", "score": 1.0})
