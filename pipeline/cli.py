@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 import time
@@ -15,6 +16,7 @@ import orjson
 
 from pipeline import __version__
 from pipeline.broker import BrokerError, EmbeddedBroker, require_broker
+from pipeline.client import SubscribeError
 from pipeline.feeds.config import FeedConfigError
 from pipeline.models import EventError
 from pipeline.replay import ReplayError
@@ -37,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level)
         command: Command = args.run
         return command(args, settings)
-    except (SettingsError, BrokerError, TopicError, ReplayError, FeedConfigError) as exc:
+    except (SettingsError, BrokerError, TopicError, ReplayError, FeedConfigError, SubscribeError) as exc:
         print(f"naba: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -92,6 +94,27 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--allow-private", action="store_true", help="allow loopback/private addresses")
     check.add_argument("--language", default="ar", help="expected language (default: ar)")
     check.set_defaults(run=cmd_feeds_check)
+
+    tail = sub.add_parser(
+        "tail", help="print a topic's events as they come (or from the beginning, or a time)"
+    )
+    tail.add_argument(
+        "topic", metavar="TOPIC", help="statements, enriched, topics, dlq, raw, clean, or a name"
+    )
+    start = tail.add_mutually_exclusive_group()
+    start.add_argument("--from-beginning", action="store_true", help="start at the oldest event")
+    start.add_argument("--since", metavar="TIME", help="start at TIME: 2026-11-01T00:00 (UTC), or an age: 2h")
+    tail.add_argument("--limit", type=int, metavar="N", help="exit after N events")
+    tail.add_argument("--no-follow", action="store_true", help="exit at the end instead of waiting")
+    tail.add_argument("--speaker", help="only statements of this speaker (words of the name)")
+    tail.add_argument("--topic", dest="label", metavar="LABEL", help="only events with this topic label")
+    tail.add_argument("--contains", metavar="TEXT", help="only events whose text contains TEXT")
+    tail.add_argument("--kind", choices=("direct", "indirect", "mixed"), help="only statements of this kind")
+    tail.add_argument(
+        "--json", action="store_true", help="JSON lines (for jq) instead of the readable layout"
+    )
+    tail.add_argument("--group", help="read as consumer group GROUP and commit progress (resumes there)")
+    tail.set_defaults(run=cmd_tail)
 
     enrich = sub.add_parser("enrich", help="run the text core offline on files and print enriched JSON")
     enrich.add_argument("paths", nargs="+", metavar="FILE")
@@ -173,6 +196,48 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         print("naba: replay stopped", file=sys.stderr)
         return 130
     print(f"naba: published {len(ids)} article(s) to news.raw", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.client import receive
+    from pipeline.tail import format_event, format_json
+
+    require_broker(settings)
+    color = sys.stdout.isatty()
+    start = "the beginning" if args.from_beginning else (args.since or "the end")
+
+    def ready() -> None:
+        print(f"naba: reading {args.topic} from {start}; Ctrl-C stops", file=sys.stderr, flush=True)
+
+    async def run() -> None:
+        async for received in receive(
+            args.topic,
+            settings=settings,
+            speaker=args.speaker,
+            topic_label=args.label,
+            contains=args.contains,
+            kind=args.kind,
+            from_beginning=args.from_beginning,
+            since=args.since,
+            limit=args.limit,
+            group=args.group,
+            follow=not args.no_follow,
+            ready=ready,
+        ):
+            if args.json:
+                line = format_json(received.event)
+            else:
+                line = format_event(received.event, received.timestamp, color=color) + "\n"
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
+    try:
+        asyncio.run(run())
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error. Point stdout at /dev/null so the
+        # interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 
