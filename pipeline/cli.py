@@ -19,7 +19,9 @@ from pipeline.broker import BrokerError, EmbeddedBroker, require_broker
 from pipeline.client import SubscribeError
 from pipeline.feeds.config import FeedConfigError
 from pipeline.models import EventError
+from pipeline.offsets import OffsetError
 from pipeline.replay import ReplayError
+from pipeline.reprocess import ReprocessError
 from pipeline.settings import Settings, SettingsError, load_settings
 from pipeline.topics import TopicError
 
@@ -39,7 +41,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level)
         command: Command = args.run
         return command(args, settings)
-    except (SettingsError, BrokerError, TopicError, ReplayError, FeedConfigError, SubscribeError) as exc:
+    except (
+        SettingsError,
+        BrokerError,
+        TopicError,
+        ReplayError,
+        FeedConfigError,
+        SubscribeError,
+        OffsetError,
+        ReprocessError,
+    ) as exc:
         print(f"naba: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -115,6 +126,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tail.add_argument("--group", help="read as consumer group GROUP and commit progress (resumes there)")
     tail.set_defaults(run=cmd_tail)
+
+    reprocess = sub.add_parser(
+        "reprocess", help="reset the agents' consumer group so the pipeline runs over history again"
+    )
+    when = reprocess.add_mutually_exclusive_group(required=True)
+    when.add_argument("--from-beginning", action="store_true", help="from the oldest event")
+    when.add_argument("--since", metavar="TIME", help="from TIME: 2026-11-01T00:00 (UTC), or an age: 2h")
+    reprocess.add_argument(
+        "--stage",
+        choices=("clean", "enrich"),
+        default="clean",
+        help="clean (default): everything again from news.raw; enrich: only enrichment, from news.clean",
+    )
+    reprocess.set_defaults(run=cmd_reprocess)
+
+    dlq = sub.add_parser("dlq", help="inspect dead letters, send them back once the cause is fixed")
+    dlq_sub = dlq.add_subparsers(dest="dlq_command", metavar="COMMAND", required=True)
+    dlq_list = dlq_sub.add_parser("list", help="print the dead letters (oldest first)")
+    dlq_list.add_argument("--limit", type=int, metavar="N", help="at most N letters")
+    dlq_list.add_argument("--json", action="store_true", help="JSON lines")
+    dlq_list.set_defaults(run=cmd_dlq_list)
+    dlq_replay = dlq_sub.add_parser(
+        "replay", help="send letters not replayed yet back to the topic their stage reads"
+    )
+    dlq_replay.add_argument("--stage", choices=("clean", "enrich"), help="only letters of this stage")
+    dlq_replay.add_argument("--dry-run", action="store_true", help="count, send nothing, remember nothing")
+    dlq_replay.set_defaults(run=cmd_dlq_replay)
 
     enrich = sub.add_parser("enrich", help="run the text core offline on files and print enriched JSON")
     enrich.add_argument("paths", nargs="+", metavar="FILE")
@@ -238,6 +276,44 @@ def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
         # The reader went away (`| head`): not an error. Point stdout at /dev/null so the
         # interpreter's final flush does not complain either.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
+def cmd_reprocess(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.offsets import parse_since
+    from pipeline.reprocess import reprocess
+
+    require_broker(settings)
+    since = parse_since(args.since) if args.since else None
+    plan = reprocess(
+        settings, stages=[args.stage], since=since, say=lambda line: print(f"naba: {line}", file=sys.stderr)
+    )
+    print(plan.format())
+    return EXIT_OK
+
+
+def cmd_dlq_list(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.dlq import letters
+    from pipeline.tail import format_event, format_json
+
+    require_broker(settings)
+    found = asyncio.run(letters(settings, args.limit))
+    for received in found:
+        if args.json:
+            print(format_json(received.event))
+        else:
+            print(format_event(received.event, received.timestamp) + "\n")
+    if not args.json:
+        print(f"naba: {len(found)} dead letter(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_dlq_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.dlq import replay_letters
+
+    require_broker(settings)
+    outcome = asyncio.run(replay_letters(settings, stage=args.stage, dry_run=args.dry_run))
+    print(outcome.format(args.dry_run))
     return EXIT_OK
 
 
