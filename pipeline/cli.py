@@ -154,6 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
     dlq_replay.add_argument("--dry-run", action="store_true", help="count, send nothing, remember nothing")
     dlq_replay.set_defaults(run=cmd_dlq_replay)
 
+    schemas = sub.add_parser(
+        "schemas", help="write docs/schemas/*.json and docs/asyncapi.yaml from the models"
+    )
+    schemas.add_argument(
+        "--check", action="store_true", help="write nothing; fail if the committed copies are stale"
+    )
+    schemas.set_defaults(run=cmd_schemas)
+
     enrich = sub.add_parser("enrich", help="run the text core offline on files and print enriched JSON")
     enrich.add_argument("paths", nargs="+", metavar="FILE")
     enrich.add_argument("--pretty", action="store_true", help="indented JSON for humans")
@@ -314,6 +322,25 @@ def cmd_dlq_replay(args: argparse.Namespace, settings: Settings) -> int:
     require_broker(settings)
     outcome = asyncio.run(replay_letters(settings, stage=args.stage, dry_run=args.dry_run))
     print(outcome.format(args.dry_run))
+    return EXIT_OK
+
+
+def cmd_schemas(args: argparse.Namespace, settings: Settings) -> int:
+    del settings
+    from pipeline import PROJECT_ROOT
+    from pipeline.schemas import render, write
+
+    if args.check:
+        stale = [
+            str(path)
+            for path, text in render().items()
+            if not (PROJECT_ROOT / path).exists() or (PROJECT_ROOT / path).read_text(encoding="utf-8") != text
+        ]
+        for path in stale:
+            print(f"naba: {path} is stale; run `naba schemas`", file=sys.stderr)
+        return EXIT_FAILED if stale else EXIT_OK
+    for written in write():
+        print(f"wrote {written}")
     return EXIT_OK
 
 

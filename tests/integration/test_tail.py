@@ -22,6 +22,7 @@ from pipeline.settings import Settings
 from pipeline.topics import ensure_topics
 from tests.conftest import SEED, env_for
 from tests.integration.helpers import collect, produce, start_worker, stop_worker
+from tests.test_schemas import assert_valid
 
 pytestmark = pytest.mark.integration
 
@@ -64,6 +65,9 @@ def test_tail_returns_exactly_the_seed_statements_and_filters_select_subsets(
     )
     assert [event["id"] for event in limited] == ids
     assert all(event["article_id"] == seed.id for event in limited)
+    # Real events from this end-to-end run match the committed JSON Schemas.
+    for event in [article, *limited]:
+        assert_valid(event)
     # Without a limit, --no-follow stops at the end: nothing more than the seed's statements.
     assert [
         e["id"]
@@ -116,6 +120,8 @@ def test_tail_returns_exactly_the_seed_statements_and_filters_select_subsets(
     topic_events = json_lines(
         naba(settings_env, "tail", "topics", "--from-beginning", "--no-follow", "--json")
     )
+    for event in topic_events:
+        assert_valid(event)
     assert sorted(event["label"] for event in topic_events) == sorted(t["label"] for t in article["topics"])
 
 
