@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or globs (default: seeds)")
     replay.add_argument("--rate", type=float, help="articles per second (default: as fast as possible)")
     replay.add_argument("--loop", action="store_true", help="start over at the end, until Ctrl-C")
+    replay.add_argument("--new-ids", action="store_true", help="a fresh random id per send (load tests)")
     replay.set_defaults(run=cmd_replay)
 
     poll = sub.add_parser("poll", help="poll the enabled feeds of config/feeds.toml into news.raw")
@@ -237,7 +238,7 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     require_broker(settings)
     paths = args.paths or [str(settings.seeds)]
     try:
-        ids = asyncio.run(replay(settings, paths, rate=args.rate, loop=args.loop))
+        ids = asyncio.run(replay(settings, paths, rate=args.rate, loop=args.loop, new_ids=args.new_ids))
     except KeyboardInterrupt:
         print("naba: replay stopped", file=sys.stderr)
         return 130
