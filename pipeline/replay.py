@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 import orjson
+from aiokafka import AIOKafkaProducer
 
 from pipeline import topics
 from pipeline.clients import producer
@@ -158,11 +159,8 @@ async def replay(
 
 
 async def _send_all(
-    client: object, articles: list[RawArticle], rate: float | None, bar: Progress | None
+    client: AIOKafkaProducer, articles: list[RawArticle], rate: float | None, bar: Progress | None
 ) -> None:
-    from aiokafka import AIOKafkaProducer
-
-    assert isinstance(client, AIOKafkaProducer)
     pending = []
     started = time.monotonic()
     for index, article in enumerate(articles):
