@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import codecs
+import io
 import re
 import time
 from collections.abc import Mapping
@@ -248,6 +249,15 @@ def _ttl(result: Any) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) <= 7 else None
 
 
+def _feedparser(body: bytes, response_headers: dict[str, str]) -> Any:
+    """feedparser on a body, always as a stream.
+
+    Given bytes, feedparser first tries ``open(body)``: a response whose body is "/etc/passwd" or
+    "/dev/zero" would make it read a local file. A file object is read as data, never opened.
+    """
+    return feedparser.parse(io.BytesIO(body), response_headers=response_headers, sanitize_html=True)
+
+
 def parse_feed(
     body: bytes, headers: Mapping[str, str], url: str, *, expect_arabic: bool = True
 ) -> ParsedFeed:
@@ -258,17 +268,16 @@ def parse_feed(
     if content_type:
         response_headers["content-type"] = content_type
     problems: list[str] = []
-    result = feedparser.parse(body, response_headers=response_headers, sanitize_html=True)
+    result = _feedparser(body, response_headers)
     encoding = str(result.get("encoding") or "")
     if expect_arabic and looks_mojibake(_sample(result)):
         candidates = tuple(c for c in (xml_charset, *ARABIC_CHARSETS) if c and _codec(c) != _codec(encoding))
         choice = choose_charset(body, candidates)
         if choice is not None:
             charset, text = choice
-            repaired = feedparser.parse(
+            repaired = _feedparser(
                 as_utf8_document(text),
-                response_headers={"content-location": url, "content-type": "application/xml; charset=utf-8"},
-                sanitize_html=True,
+                {"content-location": url, "content-type": "application/xml; charset=utf-8"},
             )
             if count_arabic(_sample(repaired)) > count_arabic(_sample(result)):
                 declared = http_charset or xml_charset or "nothing"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +163,13 @@ def test_plain_text_is_linear_on_adversarial_input() -> None:
     # Many unclosed tags, many blank lines, long runs of spaces: no quadratic blow-up.
     nasty = "<p>" * 50_000 + "\n \n" * 50_000 + " " * 100_000 + "<" * 50_000
     assert plain_text(nasty).startswith("<") or plain_text(nasty) == "" or True
+
+
+def test_a_body_naming_a_local_file_is_data_not_a_path(tmp_path: Path) -> None:
+    # feedparser.parse(bytes) would open() a body that names a file; we must never read it.
+    local = tmp_path / "secret.xml"
+    local.write_bytes(fixture("rss20.xml"))
+    feed = parse_feed(str(local).encode(), {}, URL)
+    assert feed.items == () and not feed.is_feed
+    feed = parse_feed(b"/dev/zero", {}, URL)  # would never finish, or exhaust memory
+    assert feed.items == ()
