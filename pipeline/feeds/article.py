@@ -27,7 +27,7 @@ def raw_article(
     return {
         "schema": SCHEMA,
         "id": identified.id,
-        "url": item.link or "",
+        "url": item.link,
         "feed": feed,
         "title": item.title,
         "published": item.published,

@@ -244,3 +244,15 @@ def socket_bound():  # type: ignore[no-untyped-def]
             yield sock.getsockname()[1]
 
     return bound()
+
+
+async def test_numeric_host_spellings_of_loopback_are_refused() -> None:
+    # Not IP literals to urlsplit/ipaddress, but getaddrinfo turns them into 127.0.0.1:
+    # the connect-time check still sees the address.
+    async with FeedServer() as server, HttpClient() as client:
+        server.static("/feed", b"<rss/>")
+        for host in ("127.1", "2130706433", "0x7f000001", "localhost"):
+            with pytest.raises(FetchError) as caught:
+                await client.fetch(server.url("/feed", host), limits=FAST)
+            assert caught.value.kind == "blocked", host
+        assert server.requests == []
