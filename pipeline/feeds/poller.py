@@ -251,12 +251,15 @@ class Poller:
             ]
             outcomes = await asyncio.gather(*sends, return_exceptions=True)
             acked = [pair for pair, outcome in zip(batch, outcomes, strict=True) if outcome is None]
+            marks = []
             for ident, revision in acked:
                 seen = Seen(ident.content, revision, feed.name)
-                await self._store.save_seen(ident.id, seen)
+                # Seen in memory at once (this process never re-publishes it); in the topic below.
                 self._seen[ident.id] = seen
                 done.append((ident, revision))
-            failures = [o for o in outcomes if isinstance(o, BaseException)]
+                marks.append(self._store.save_seen(ident.id, seen))
+            saved = await asyncio.gather(*marks, return_exceptions=True)
+            failures = [o for o in (*outcomes, *saved) if isinstance(o, BaseException)]
             if failures:
                 raise failures[0]
         return done
