@@ -171,8 +171,12 @@ def test_plain_text_is_linear_on_adversarial_input() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_plain_text_never_raises_and_leaves_no_markup_or_scripts(fragment: str) -> None:
-    text = plain_text(fragment + "<script>secret()</script>")
-    assert "secret()" not in text and "  " not in text and text == text.strip()
+    text = plain_text(fragment)
+    assert "  " not in text and text == text.strip()
+    # Text around a script never shows the script. (Not with "<" in the text: "<?<script>" makes
+    # the script tag part of a processing instruction, in browsers too.)
+    text = plain_text(fragment.replace("<", "") + "<script>secret()</script>")
+    assert "secret()" not in text
 
 
 @settings(max_examples=200, deadline=None)
