@@ -21,9 +21,8 @@ from typing import Any, Protocol
 
 import orjson
 
-#: The compacted state topic (``cleanup.policy=compact``); created by ``pipeline.topics.ensure_topics``.
-FEED_STATE = "news.feed-state"
-FEED_STATE_CONFIG = {"cleanup.policy": "compact"}
+# The compacted state topic is created with the pipeline's topics by ``pipeline.topics.ensure_topics``.
+from pipeline.topics import FEED_STATE
 
 _FEED = b"feed:"
 _SEEN = b"seen:"

@@ -1,0 +1,199 @@
+"""Topic labels for an article and for the sentences a statement sits in.
+
+The taxonomy (``config/topics.toml``) gives every label weighted Arabic keywords. One automaton
+pass over the folded key finds them all; a label's evidence is the sum of its keyword weights,
+each hit weighted by where it sits (title, heading, first paragraph, body), with diminishing
+returns for a repeated keyword so one word said ten times does not make a topic. The score is
+``1 - exp(-evidence / saturation)``, in [0, 1].
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from pipeline.extract.automaton import NOUN_SUFFIXES, Hit, Matcher
+from pipeline.text.document import Document
+from pipeline.text.normalize import matching_key
+
+TOPICS_FILE = "topics.toml"
+
+# (label index, weight, entry index)
+_Value = tuple[int, float, int]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScore:
+    label: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    title: float = 3.0
+    heading: float = 2.0
+    lead: float = 1.5
+    body: float = 1.0
+    saturation: float = 5.0
+    reference_length: int = 2500
+    threshold: float = 0.5
+    sentence_evidence: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    labels: tuple[str, ...]
+    names: Mapping[str, str]  # label id -> Arabic display name
+    scoring: Scoring
+    matcher: Matcher[_Value]
+
+
+class TaxonomyError(ValueError):
+    """``topics.toml`` is malformed; the message names the label and key."""
+
+
+def load_taxonomy(config_dir: Path) -> Taxonomy:
+    """Read ``config_dir/topics.toml`` and build the automaton (once, at start-up)."""
+    with (Path(config_dir) / TOPICS_FILE).open("rb") as handle:
+        data = tomllib.load(handle)
+    return build_taxonomy(data)
+
+
+def build_taxonomy(data: Mapping[str, object]) -> Taxonomy:
+    raw_scoring = data.get("scoring", {})
+    if not isinstance(raw_scoring, dict):
+        raise TaxonomyError("[scoring] must be a table")
+    known = set(Scoring.__dataclass_fields__)
+    unknown = set(raw_scoring) - known
+    if unknown:
+        raise TaxonomyError(f"[scoring]: unknown keys {sorted(unknown)}")
+    scoring = Scoring(**{k: type(getattr(Scoring(), k))(v) for k, v in raw_scoring.items()})
+    labels: list[str] = []
+    names: dict[str, str] = {}
+    entries: list[tuple[str, _Value]] = []
+    entry_index = 0
+    for label, table in data.items():
+        if label == "scoring":
+            continue
+        if not isinstance(table, dict) or not isinstance(table.get("keywords"), dict):
+            raise TaxonomyError(f"[{label}] needs a name and a [{label}.keywords] table")
+        label_index = len(labels)
+        labels.append(label)
+        names[label] = str(table.get("name", label))
+        for phrase, weight in table["keywords"].items():
+            if not isinstance(weight, int | float) or weight <= 0:
+                raise TaxonomyError(f"[{label}.keywords] {phrase!r}: weight must be a positive number")
+            for variant in _variants(phrase):
+                entries.append((variant, (label_index, float(weight), entry_index)))
+            entry_index += 1
+    matcher = Matcher(entries, article=True, suffixes=NOUN_SUFFIXES)
+    return Taxonomy(tuple(labels), MappingProxyType(names), scoring, matcher)
+
+
+def _variants(phrase: str) -> Iterable[str]:
+    """The phrase, plus its definite form if no word has the article, or its indefinite form
+    if every word has it (noun-adjective phrases agree in definiteness)."""
+    stem = phrase.endswith("*")
+    words = matching_key(phrase.rstrip("*")).split()
+    if not words:
+        return ()
+    tail = "*" if stem else ""
+    out = [" ".join(words) + tail]
+    if len(words) > 1:
+        if not any(w.startswith("ال") for w in words):
+            out.append(" ".join("ال" + w for w in words) + tail)
+        elif all(w.startswith("ال") and len(w) > 4 for w in words):
+            out.append(" ".join(w[2:] for w in words) + tail)
+    return out
+
+
+def tag_topics(doc: Document, taxonomy: Taxonomy) -> list[TopicScore]:
+    """Every label scoring at or above the threshold, best first."""
+    scoring = taxonomy.scoring
+    evidence = [0.0] * len(taxonomy.labels)
+    seen: dict[int, int] = {}  # entry -> occurrences so far (diminishing returns)
+    if doc.title:
+        _accumulate(taxonomy.matcher.find(matching_key(doc.title)), evidence, seen, scoring.title)
+    if doc.key:
+        zones = (doc.key_map, *_zones(doc, scoring))
+        _accumulate(taxonomy.matcher.find(doc.key), evidence, seen, scoring.body, zones)
+    scale = max(1.0, math.sqrt(len(doc.key) / scoring.reference_length))
+    scores = []
+    for label, value in zip(taxonomy.labels, evidence, strict=True):
+        if value <= 0:
+            continue
+        score = round(1.0 - math.exp(-value / scale / scoring.saturation), 3)
+        if score >= scoring.threshold:
+            scores.append(TopicScore(label, score))
+    scores.sort(key=lambda t: (-t.score, t.label))
+    return scores
+
+
+def topics_for_span(doc: Document, taxonomy: Taxonomy, span: tuple[int, int]) -> list[str]:
+    """Labels of the sentences that ``span`` (display offsets) overlaps, strongest first."""
+    start, end = span
+    if end <= start or not doc.key:
+        return []
+    sentences = doc.sentences
+    first = bisect_right([s[1] for s in sentences], start)
+    last = first
+    while last < len(sentences) and sentences[last][0] < end:
+        last += 1
+    if last > first:
+        start, end = min(start, sentences[first][0]), max(end, sentences[last - 1][1])
+    key_start = bisect_left(doc.key_map, start)
+    key_end = bisect_left(doc.key_map, end)
+    evidence = [0.0] * len(taxonomy.labels)
+    _accumulate(taxonomy.matcher.find(doc.key, key_start, key_end), evidence, {}, 1.0)
+    threshold = taxonomy.scoring.sentence_evidence
+    ranked = sorted((i for i, value in enumerate(evidence) if value >= threshold), key=lambda i: -evidence[i])
+    return [taxonomy.labels[i] for i in ranked]
+
+
+def _zones(doc: Document, scoring: Scoring) -> tuple[list[int], list[float]]:
+    """Block starts (display offsets) and the position weight of each block."""
+    starts: list[int] = []
+    factors: list[float] = []
+    lead_seen = False
+    for block in doc.blocks:
+        starts.append(block.start)
+        if block.heading:
+            factors.append(scoring.heading)
+        elif not lead_seen:
+            factors.append(scoring.lead)
+            lead_seen = True
+        else:
+            factors.append(scoring.body)
+    return starts, factors
+
+
+def _accumulate(
+    hits: Iterable[Hit[_Value]],
+    evidence: list[float],
+    seen: dict[int, int],
+    default: float,
+    zones: tuple[Sequence[int], list[int], list[float]] | None = None,
+) -> None:
+    """Add weighted hits to ``evidence``. Hits of one label ending at the same place are nested
+    phrases (``البرنامج النووي`` and ``نووي``): only the heaviest counts."""
+    best: dict[tuple[int, int], tuple[float, int, int]] = {}
+    for hit in hits:
+        label, weight, entry = hit.value
+        slot = (label, hit.end)
+        current = best.get(slot)
+        if current is None or weight > current[0]:
+            best[slot] = (weight, entry, hit.start)
+    for (label, _end), (weight, entry, start) in best.items():
+        count = seen.get(entry, 0) + 1
+        seen[entry] = count
+        factor = default
+        if zones is not None:
+            key_map, starts, factors = zones
+            block = bisect_right(starts, key_map[start]) - 1
+            factor = factors[block] if block >= 0 else default
+        evidence[label] += weight * factor / count

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.entities import Entity, Gazetteer, extract_entities
+from pipeline.text.document import Document
+from pipeline.text.prepare import prepare
+
+
+def by_type(entities: list[Entity], kind: str) -> dict[str, Entity]:
+    return {e.name: e for e in entities if e.type == kind}
+
+
+def test_seed_article_entities(seed_doc: Document, gazetteer: Gazetteer) -> None:
+    entities = extract_entities(seed_doc, gazetteer)
+    persons = by_type(entities, "person")
+    assert {"أناتولي أنتونوف", "فلاديمير بوتين", "جو بايدن"} <= set(persons)
+    # "وأشار أنتونوف" and "وقال أنتونوف" are the same person as the full name.
+    assert persons["أناتولي أنتونوف"].count >= 3
+    assert "أنتونوف" in persons["أناتولي أنتونوف"].forms
+    locations = by_type(entities, "location")
+    assert {"الولايات المتحدة", "روسيا", "جنيف", "واشنطن", "موسكو"} <= set(locations)
+    organizations = by_type(entities, "organization")
+    assert {"وكالة تاس", "معهد ميدلبري"} <= set(organizations)
+    assert not set(persons) & {"جو هادئ", "هادئ"}  # "في جو هادئ" is not Joe
+
+
+def test_title_patterns_find_unknown_persons(gazetteer: Gazetteer) -> None:
+    doc = prepare("وقال وزير الخارجية المصري سامح شكري إن المحادثات مستمرة.")
+    persons = by_type(extract_entities(doc, gazetteer), "person")
+    assert list(persons) == ["سامح شكري"]
+    doc = prepare("وأكد المتحدث باسم الوزارة أحمد أبو زيد أن الوفد وصل.")
+    assert "أحمد أبو زيد" in by_type(extract_entities(doc, gazetteer), "person")
+
+
+def test_organisation_heads(gazetteer: Gazetteer) -> None:
+    doc = prepare("أعلنت وزارة الصحة الأردنية اليوم، وفق ما نقلته وكالة «رويترز»، عن حملة جديدة.")
+    organizations = by_type(extract_entities(doc, gazetteer), "organization")
+    assert "وزارة الصحة الأردنية" in organizations
+    assert "وكالة رويترز" in organizations
+
+
+def test_spelling_variants_group(gazetteer: Gazetteer) -> None:
+    doc = prepare("زار الرئيس أمريكا ثم عاد إلى الولايات المتحدة الأميركية وقال إن أميركا شريك.")
+    locations = by_type(extract_entities(doc, gazetteer), "location")
+    assert locations["الولايات المتحدة"].count == 3
+
+
+def test_speakers_are_persons(gazetteer: Gazetteer) -> None:
+    doc = prepare("قال خالد المنصوري إن الاتفاق مهم. وأضاف المنصوري أن التنفيذ يبدأ غدا.")
+    persons = by_type(extract_entities(doc, gazetteer, speakers=["خالد المنصوري"]), "person")
+    assert persons["خالد المنصوري"].count == 2
+
+
+def test_empty(gazetteer: Gazetteer) -> None:
+    assert extract_entities(prepare(""), gazetteer) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(body=st.text(alphabet=st.sampled_from(list('الرئيس وزارة "«» ،.جو بايدن\nقالشع')), max_size=300))
+def test_never_raises(gazetteer: Gazetteer, body: str) -> None:
+    for entity in extract_entities(prepare(body), gazetteer, speakers=[body[:10]]):
+        assert entity.count >= 1 and entity.name
