@@ -7,7 +7,7 @@ Entry points (wired into the CLI by ``pipeline.cli``):
 * ``pipeline.feeds.check.check_feed(url, *, allow_private=False)`` -> ``FeedReport``
   (``naba feeds check URL``; print ``report.format()``, exit non-zero unless ``report.ok``);
 * ``pipeline.feeds.metrics.Metrics`` - pass one to ``run_pollers`` and read ``snapshot()``;
-* ``pipeline.feeds.state.FEED_STATE`` / ``FEED_STATE_CONFIG`` - the compacted state topic.
+* the compacted state topic ``news.feed-state`` is ``pipeline.topics.FEED_STATE``.
 
 Modules, one concern each: ``config`` (feeds.toml), ``safety`` (which addresses), ``fetch`` (HTTP
 with limits), ``parse`` (feedparser, encoding repair, plain text), ``items`` and ``identity``

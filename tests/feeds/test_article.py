@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import orjson
 
-from pipeline.feeds.article import SCHEMA, encode_raw, raw_article
+from pipeline.feeds.article import encode_raw, raw_article
 from pipeline.feeds.items import FeedItem, Identified
+from pipeline.models import RAW_SCHEMA, RawArticle, decode
 
 
 def test_raw_article_has_the_naba_raw_1_fields() -> None:
@@ -12,7 +13,7 @@ def test_raw_article_has_the_naba_raw_1_fields() -> None:
         encode_raw(raw_article(ident, feed="f", language="ar", text="نص كامل", revision=2, fetched_at=0.0))
     )
     assert record == {
-        "schema": SCHEMA,
+        "schema": RAW_SCHEMA,
         "id": "a" * 32,
         "url": None,
         "feed": "f",
@@ -23,3 +24,10 @@ def test_raw_article_has_the_naba_raw_1_fields() -> None:
         "revision": 2,
         "fetched_at": "1970-01-01T00:00:00Z",
     }
+    assert (
+        decode(
+            RawArticle,
+            encode_raw(raw_article(ident, feed="f", language="ar", text="t", revision=0, fetched_at=0.0)),
+        ).id
+        == "a" * 32
+    )

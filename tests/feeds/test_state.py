@@ -3,8 +3,6 @@ from __future__ import annotations
 import orjson
 
 from pipeline.feeds.state import (
-    FEED_STATE,
-    FEED_STATE_CONFIG,
     FeedState,
     MemoryStateStore,
     Seen,
@@ -14,10 +12,14 @@ from pipeline.feeds.state import (
     feed_key,
     seen_key,
 )
+from pipeline.settings import Settings
+from pipeline.topics import FEED_STATE, FEED_STATE_CONFIG, pipeline_specs
 
 
-def test_topic_is_compacted() -> None:
-    assert FEED_STATE == "news.feed-state" and FEED_STATE_CONFIG == {"cleanup.policy": "compact"}
+def test_state_topic_is_created_compacted_with_one_partition() -> None:
+    spec = next(s for s in pipeline_specs(Settings()) if s.name == FEED_STATE)
+    assert FEED_STATE == "news.feed-state" and spec.partitions == 1
+    assert spec.config == FEED_STATE_CONFIG == {"cleanup.policy": "compact"}
 
 
 def test_records_round_trip_and_later_records_win() -> None:
