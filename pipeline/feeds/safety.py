@@ -63,7 +63,11 @@ def default_policy(allow_private: bool) -> AddressPolicy:
         if allow_private:
             return None
         problem = address_problem(ip)
-        return None if problem is None else f"{host} resolves to {ip}, a {problem} address"
+        if problem is None:
+            return None
+        if host.strip("[]") == str(ip):
+            return f"{ip} is a {problem} address"
+        return f"{host} resolves to {ip}, a {problem} address"
 
     return policy
 
