@@ -25,9 +25,9 @@ from pipeline.feeds.article import encode_raw, iso_time, raw_article
 from pipeline.feeds.config import FeedConfig, FeedsConfig, load_feeds
 from pipeline.feeds.fetch import PAGE_ACCEPT, Fetched, FetchError, HttpClient
 from pipeline.feeds.fulltext import drop_leading_title, extract_main_text
-from pipeline.feeds.items import Identified, identify
+from pipeline.feeds.items import Identified, identify, to_publish
 from pipeline.feeds.metrics import Metrics
-from pipeline.feeds.parse import ParsedFeed, parse_feed
+from pipeline.feeds.parse import parse_feed
 from pipeline.feeds.publish import KafkaPublisher, Publisher, kafka_producer, state_consumer_factory
 from pipeline.feeds.schedule import HostLimiter, Outcome, parse_max_age, parse_retry_after, plan
 from pipeline.feeds.state import FeedState, KafkaStateStore, Seen, StateStore
@@ -198,16 +198,7 @@ class Poller:
 
         items, problems = identify(parsed.items, feed.url)
         problems = [*parsed.problems, *problems]
-        fresh: list[tuple[Identified, int]] = []
-        duplicates = 0
-        for ident in reversed(items):  # feeds list newest first; publish oldest first
-            seen = self._seen.get(ident.id)
-            if seen is None:
-                fresh.append((ident, 0))
-            elif seen.content != ident.content and seen.feed == feed.name:
-                fresh.append((ident, seen.revision + 1))
-            else:
-                duplicates += 1  # same content, or another feed's copy of the article
+        fresh, duplicates = to_publish(items, self._seen, feed.name)
         try:
             published = await self._publish(feed, fresh, problems)
         except Exception as exc:
@@ -221,7 +212,7 @@ class Poller:
         outcome = dataclasses.replace(outcome_ok, ttl_minutes=parsed.ttl)
         status: Status = "published" if published else "unchanged"
         return await self._succeed(
-            feed, state, fetched, digest, outcome, status, new, revised, duplicates, tuple(problems), parsed
+            feed, state, fetched, digest, outcome, status, new, revised, duplicates, tuple(problems)
         )
 
     async def _publish(
@@ -306,7 +297,6 @@ class Poller:
         revised: int = 0,
         duplicates: int = 0,
         problems: tuple[str, ...] = (),
-        parsed: ParsedFeed | None = None,
     ) -> PollResult:
         now = self._clock()
         decision = plan(feed, state.failures, outcome, now, self._rand())
