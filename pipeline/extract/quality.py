@@ -161,9 +161,8 @@ def score_article(gold: GoldArticle, predicted: Sequence[Statement]) -> Counts:
         if p.speaker.type == g.type and same_name(p.speaker.name, g.name, g.type):
             counts.speaker_ok += 1
         else:
-            counts.errors.append(
-                f"{gold.id}: speaker {p.speaker.name!r}/{p.speaker.type} != {g.name!r}/{g.type} at {g.text[:40]!r}"
-            )
+            got, want = f"{p.speaker.name!r}/{p.speaker.type}", f"{g.name!r}/{g.type}"
+            counts.errors.append(f"{gold.id}: speaker {got} != {want} at {g.text[:40]!r}")
         counts.exact += p.span == g.span
         counts.kind_ok += p.kind == g.kind
         counts.via_ok += _same_via(p.via, g.via)
@@ -195,11 +194,12 @@ def evaluate(articles: Sequence[GoldArticle], lexicons: Lexicons) -> tuple[Count
 
 
 def report(total: Counts, per_article: dict[str, Counts]) -> str:
-    lines = [f"{'article':<28} {'gold':>4} {'pred':>4} {'match':>5} {'P':>5} {'R':>5} {'F1':>5} {'spk':>5} {'exact':>5}"]
+    columns = ("gold", "pred", "match", "P", "R", "F1", "spk", "exact")
+    lines = [f"{'article':<28} " + " ".join(f"{c:>5}" for c in columns)]
     for name, counts in [*per_article.items(), ("TOTAL", total)]:
         s = counts.scores()
         lines.append(
-            f"{name:<28} {counts.gold:>4} {counts.predicted:>4} {counts.matched:>5} {s['precision']:>5.2f}"
+            f"{name:<28} {counts.gold:>5} {counts.predicted:>5} {counts.matched:>5} {s['precision']:>5.2f}"
             f" {s['recall']:>5.2f} {s['f1']:>5.2f} {s['speaker_accuracy']:>5.2f} {s['exact_span_rate']:>5.2f}"
         )
     s = total.scores()
@@ -222,7 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = {
         "match_rule": "spans overlap by at least half of the longer span",
         "total": {**asdict(total), "errors": total.errors, **total.scores()},
-        "articles": {name: {**c.scores(), "gold": c.gold, "predicted": c.predicted} for name, c in per_article.items()},
+        "articles": {
+            name: {**c.scores(), "gold": c.gold, "predicted": c.predicted} for name, c in per_article.items()
+        },
     }
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"written {args.out}")
