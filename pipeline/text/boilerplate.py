@@ -6,6 +6,7 @@ The markers are data (``config/lexicons/boilerplate.txt``); see that file for th
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from pipeline import PROJECT_ROOT
 from pipeline.text.normalize import matching_key
 
 DEFAULT_MARKERS_FILE = PROJECT_ROOT / "config" / "lexicons" / "boilerplate.txt"
-_SHORT_LINE_WORDS = 6
+_SHORT_LINE_WORDS = 8
+_WORD_RE = re.compile(r"\w+")
 _KINDS = ("cut", "line", "short")
 
 
@@ -56,14 +58,22 @@ def strip_boilerplate(text: str, markers: BoilerplateMarkers) -> str:
             break
         if any(key.startswith(marker) for marker in markers.line):
             continue
-        if len(key.split()) <= _SHORT_LINE_WORDS and any(_starts_word(key, m) for m in markers.short):
+        if len(key.split()) <= _SHORT_LINE_WORDS and _only_markers(key, markers.short):
             continue
         kept.append(line)
     return "\n".join(kept)
 
 
-def _starts_word(key: str, marker: str) -> bool:
-    return key.startswith(marker) and (len(key) == len(marker) or not key[len(marker)].isalnum())
+def _only_markers(key: str, markers: tuple[str, ...]) -> bool:
+    """The line holds nothing but these markers and punctuation ("شارك: فيسبوك تويتر")."""
+    words = _WORD_RE.findall(key)
+    if not words:
+        return False
+    singles = {m for m in markers if " " not in m}
+    rest = " ".join(w for w in words if w not in singles)
+    for marker in sorted((m for m in markers if " " in m), key=len, reverse=True):
+        rest = rest.replace(marker, " ")
+    return not rest.strip()
 
 
 def _line_key(line: str) -> str:

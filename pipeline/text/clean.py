@@ -117,7 +117,7 @@ def _unescape(text: str) -> str:
     def decode(match: re.Match[str]) -> str:
         entity = match.group(1)
         decoded = html.unescape("&" + entity)
-        if decoded.startswith("&"):  # unknown entity: keep it as written (minus the &amp; chain)
+        if decoded == "&" + entity:  # unknown entity: keep it as written (minus the &amp; chain)
             return "&" + entity
         # A decoded '<' must not start a tag on the next pass, nor a decoded '&' a new entity.
         decoded = decoded.replace("<", "‹").replace(">", "›")
