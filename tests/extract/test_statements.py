@@ -40,14 +40,21 @@ def test_quote_before_its_speaker(lexicons: Lexicons) -> None:
 
 
 def test_participles_and_subjectless_verbs_continue_the_speaker(lexicons: Lexicons) -> None:
-    text = "قال المتحدث باسم الجيش العميد يحيى سريع إن القوات تقدمت، مشيراً إلى أن المعارك مستمرة.\nوتابع: «لن نتراجع»."
+    text = (
+        "قال المتحدث باسم الجيش العميد يحيى سريع إن القوات تقدمت، مشيراً إلى أن المعارك مستمرة.\n"
+        "وتابع: «لن نتراجع»."
+    )
     statements = extract(text, lexicons)
     assert [s.speaker.name for s in statements] == ["يحيى سريع"] * 3
     assert [s.verb for s in statements] == ["قال", "مشيرا", "تابع"]
 
 
 def test_title_only_and_surname_mentions_resolve_to_the_fullest_name(lexicons: Lexicons) -> None:
-    text = "أكد السفير الروسي أن الحوار ضروري.\nوقال السفير الروسي لدى مصر جورجي بوريسينكو إن العلاقات قوية.\nوأضاف بوريسينكو أن التعاون مستمر."
+    text = (
+        "أكد السفير الروسي أن الحوار ضروري.\n"
+        "وقال السفير الروسي لدى مصر جورجي بوريسينكو إن العلاقات قوية.\n"
+        "وأضاف بوريسينكو أن التعاون مستمر."
+    )
     names = {s.speaker.name for s in extract(text, lexicons)}
     assert names == {"جورجي بوريسينكو"}
 
@@ -69,14 +76,21 @@ def test_organisation_group_document_and_anonymous_speakers(lexicons: Lexicons) 
 
 
 def test_carriers_are_via_not_speakers(lexicons: Lexicons) -> None:
-    text = "ونقلت رويترز عن مسؤول أمريكي قوله إن المحادثات متعثرة.\nوقال الوزير إن الاتفاق قريب، وفق ما أوردته وكالة “تاس”."
+    text = (
+        "ونقلت رويترز عن مسؤول أمريكي قوله إن المحادثات متعثرة.\n"
+        "وقال الوزير إن الاتفاق قريب، وفق ما أوردته وكالة “تاس”."
+    )
     first, second = extract(text, lexicons)
     assert (first.speaker.type, first.via) == ("anonymous", "رويترز")
     assert second.via == "وكالة تاس" and second.text == "الاتفاق قريب"
 
 
 def test_quoted_names_subheadings_and_emphasis_are_not_statements(lexicons: Lexicons) -> None:
-    text = "ظهر الوزير في برنامج «حقائق وأسرار» على قناة “الحدث”.\n“نزاع مسلح”\nوتعيش المدينة حالة من “الهدوء الحذر”."
+    text = (
+        "ظهر الوزير في برنامج «حقائق وأسرار» على قناة “الحدث”.\n"
+        "“نزاع مسلح”\n"
+        "وتعيش المدينة حالة من “الهدوء الحذر”."
+    )
     assert extract(text, lexicons) == []
 
 

@@ -7,7 +7,7 @@ from pipeline.text.normalize import matching_key
 from pipeline.text.prepare import prepare
 
 article_text = st.text(
-    alphabet=st.sampled_from(list('قال الوزير إنّ أ ى ة ً"“”«»:،.؟\n<p>&amp; ﻻ') + ["\u200f", "\u00a0"]),
+    alphabet=st.sampled_from([*list('قال الوزير إنّ أ ى ة ً"“”«»:،.؟\n<p>&amp; ﻻ'), "\u200f", "\xa0"]),
     max_size=200,
 )
 
