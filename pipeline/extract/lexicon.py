@@ -55,6 +55,7 @@ class Lexicons:
     triggers: Mapping[str, Trigger]  # key form (with its prefix) -> trigger
     titles: frozenset[str]  # keys of title words without ال
     honorifics: frozenset[str]
+    title_forms: frozenset[str]  # every key that is a title word: titles with and without ال, honorifics
     organizations: PhraseSet
     groups: PhraseSet
     documents: PhraseSet
@@ -158,6 +159,8 @@ def load_lexicons(config_dir: Path) -> Lexicons:
     def entries(name: str) -> list[str]:
         return read_entries(base / f"{name}.txt")
 
+    titles = frozenset(strip_article(key_tokens(e)[0]) for e in entries("titles") if key_tokens(e))
+    honorifics = frozenset(matching_key(e) for e in entries("honorifics"))
     return Lexicons(
         triggers=MappingProxyType(
             _triggers(
@@ -168,8 +171,9 @@ def load_lexicons(config_dir: Path) -> Lexicons:
                 entries("attribution_words"),
             )
         ),
-        titles=frozenset(strip_article(key_tokens(e)[0]) for e in entries("titles") if key_tokens(e)),
-        honorifics=frozenset(matching_key(e) for e in entries("honorifics")),
+        titles=titles,
+        honorifics=honorifics,
+        title_forms=titles | frozenset("ال" + t for t in titles if len(t) > 1) | honorifics,
         organizations=phrase_set(entries("organizations")),
         groups=phrase_set(entries("groups")),
         documents=phrase_set(entries("documents")),

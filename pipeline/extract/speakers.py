@@ -28,6 +28,7 @@ TITLE_PREPOSITIONS = frozenset({"لدي", "في", "باسم", "عن", "الي", 
 # Name parts that bind to the next word: عبد الرحمن، بن سلمان، أبو مازن.
 _NAME_LINKS = frozenset({"عبد", "بن", "ابن", "بنت", "ابو", "ابي", "ال", "ام", "ولد"})
 _NAME_MAX_TOKENS = 6
+_SEARCH_WINDOW = 200
 _DEFINITE_PREFIXES = ("ال", "لل", "وال", "بال", "فال", "كال")
 
 
@@ -60,7 +61,7 @@ def is_definite(token: str) -> bool:
 
 
 def is_title_word(token: str, lexicons: Lexicons) -> bool:
-    return strip_article(token) in lexicons.titles or token in lexicons.honorifics
+    return token in lexicons.title_forms
 
 
 def parse_mention(
@@ -275,7 +276,10 @@ class SpeakerRegistry:
     def _find(self, mention: Mention) -> int | None:
         best: int | None = None
         best_key = (0, 0)
-        for index, entity in enumerate(self._entities):
+        # Only the most recent entities: enough for any article, and linear on hostile input.
+        first = max(0, len(self._entities) - _SEARCH_WINDOW)
+        for index in range(first, len(self._entities)):
+            entity = self._entities[index]
             score = _match_score(entity, mention)
             if score and (score, entity.last_seen) > best_key:
                 best, best_key = index, (score, entity.last_seen)

@@ -17,7 +17,9 @@ for each one:
 
 Everything runs over key tokens (folded words, so lexicons match every spelling) with offsets that
 map back exactly to the display text. Work is linear in the text: each trigger scans a bounded
-window of tokens.
+window of tokens. A work budget bounds hostile input: statements are looked for in the first
+``MAX_TEXT_CHARS`` characters (some 30 long articles) and at most ``MAX_TRIGGERS`` reporting words
+are examined; real articles stay far below both.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ from pipeline.text.quotes import Quote
 
 __all__ = ["Speaker", "Statement", "extract_statements"]
 
+MAX_TEXT_CHARS = 200_000
+MAX_TRIGGERS = 1_500
+_MAX_OBSERVED = 1_500
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _COMPLEMENTIZERS = frozenset(
     prefix + "ان" + suffix
@@ -104,13 +109,11 @@ class _Tokens:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.keys: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for match in _TOKEN_RE.finditer(doc.key):
-            self.keys.append(match.group(0))
-            self.starts.append(match.start())
-            self.ends.append(match.end())
+        key_end = doc.key_offset(MAX_TEXT_CHARS) if len(doc.text) > MAX_TEXT_CHARS else len(doc.key)
+        matches = list(_TOKEN_RE.finditer(doc.key, 0, key_end))
+        self.keys: list[str] = [match.group() for match in matches]
+        self.starts: list[int] = [match.start() for match in matches]
+        self.ends: list[int] = [match.end() for match in matches]
         count = len(self.keys)
         self.count = count
         self.quoted = [False] * count
@@ -125,8 +128,8 @@ class _Tokens:
             first = self.token_at(doc.key_offset(quote.start))
             stop = self.token_at(doc.key_offset(quote.inner_end))
             self.opening[first] = quote
-            for index in range(first + 1, min(stop, count)):
-                self.quoted[index] = True
+            if stop > first + 1:
+                self.quoted[first + 1 : stop] = [True] * (min(stop, count) - first - 1)
             after = self.token_at(doc.key_offset(quote.end)) if quote.closed else stop
             for index in range(stop, min(after, count)):
                 self.closing[index] = quote  # every token of the closing mark ('' is two)
@@ -179,8 +182,13 @@ class _Context:
         self.lexicons = lexicons
         self.registry = SpeakerRegistry()
         self.current: int | None = None
+        self.observed = 0
         self.used_quotes: set[int] = set()
         self.quote_starts = [q.start for q in doc.quotes]
+        keys = self.tokens.keys
+        # Positions of candidate words, found once with C-speed membership tests.
+        self.trigger_positions = [i for i, key in enumerate(keys) if key in lexicons.triggers]
+        self.title_positions = [i for i, key in enumerate(keys) if key in lexicons.title_forms]
 
     def mention(self, indices: list[int], *, loose: bool = False) -> Mention | None:
         if not indices:
@@ -201,18 +209,25 @@ def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
     ctx = _Context(doc, lexicons)
     tokens = ctx.tokens
     headings = [(b.start, b.end) for b in doc.blocks if b.heading]
+    heading_starts = {start for start, _ in headings}
     sentences = [
-        (tokens.token_at(doc.key_offset(start)), tokens.token_at(doc.key_offset(end)))
+        (tokens.token_at(doc.key_offset(start)), tokens.token_at(doc.key_offset(min(end, MAX_TEXT_CHARS))))
         for start, end in doc.sentences
-        if not any(h_start <= start < h_end for h_start, h_end in headings)
+        if start < MAX_TEXT_CHARS and not _in_heading(start, headings, heading_starts)
     ]
     for first, last in sentences:
+        if ctx.observed >= _MAX_OBSERVED:
+            break
         _observe_names(ctx, first, last)
     found: list[_Found] = []
+    examined = 0
     for first, last in sentences:
-        triggers = _triggers(tokens, first, last, lexicons)
+        if examined >= MAX_TRIGGERS:
+            break
+        triggers = _triggers(ctx, first, last)[: MAX_TRIGGERS - examined]
         if not triggers:
             continue
+        examined += len(triggers)
         via = _via(tokens, first, last, lexicons)
         for position, (index, trigger) in enumerate(triggers):
             limit = triggers[position + 1][0] if position + 1 < len(triggers) else last
@@ -234,28 +249,37 @@ def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
     return statements
 
 
+def _in_heading(start: int, headings: list[tuple[int, int]], heading_starts: set[int]) -> bool:
+    """A heading is one block, so a sentence in it starts where the block starts."""
+    return start in heading_starts
+
+
 def _observe_names(ctx: _Context, first: int, last: int) -> None:
     """Register titled names seen anywhere ("مع نظيرته الألمانية أنالينا بيربوك")."""
-    tokens, lexicons = ctx.tokens, ctx.lexicons
-    keys = tokens.keys
-    index = first
-    while index < last:
-        if tokens.quoted[index] or not is_title_word(keys[index], lexicons):
-            index += 1
+    tokens = ctx.tokens
+    positions = ctx.title_positions
+    reached = first
+    for position in range(bisect_left(positions, first), bisect_left(positions, last)):
+        index = positions[position]
+        if index < reached or tokens.quoted[index]:
             continue
         phrase, end = _subject(ctx, index, last, frozenset())
         mention = ctx.mention(phrase, loose=True)
         if mention is not None and mention.name_keys and mention.type == "person":
             ctx.registry.observe(mention)
-        index = max(end, index + 1)
+        ctx.observed += 1
+        reached = max(end, index + 1)
 
 
-def _triggers(tokens: _Tokens, first: int, last: int, lexicons: Lexicons) -> list[tuple[int, Trigger]]:
+def _triggers(ctx: _Context, first: int, last: int) -> list[tuple[int, Trigger]]:
+    tokens, lexicons = ctx.tokens, ctx.lexicons
     found: list[tuple[int, Trigger]] = []
     keys = tokens.keys
-    for index in range(first, last):
-        trigger = lexicons.triggers.get(keys[index])
-        if trigger is None or tokens.quoted[index]:
+    positions = ctx.trigger_positions
+    for position in range(bisect_left(positions, first), bisect_left(positions, last)):
+        index = positions[position]
+        trigger = lexicons.triggers[keys[index]]
+        if tokens.quoted[index]:
             continue
         previous = keys[index - 1] if index > first else ""
         starts_clause = (
@@ -351,6 +375,9 @@ def _subject(
     subject: list[int] = []
     index = start
 
+    stop_starts = lexicons.subject_stops.by_first
+    carrier_starts = lexicons.carriers.by_first
+
     def inside_title_of(words: list[int]) -> bool:
         return is_title_word(keys[words[-1]], lexicons)
 
@@ -381,7 +408,7 @@ def _subject(
             break
         if subject and strip_article(key) in lexicons.content_nouns:
             break
-        stop = lexicons.subject_stops.match(keys, index, limit)
+        stop = lexicons.subject_stops.match(keys, index, limit) if key in stop_starts else 0
         if (
             stop
             and key == "علي"
@@ -397,7 +424,7 @@ def _subject(
                 index += 1
                 continue
             break
-        if subject and lexicons.carriers.match(keys, index, limit):
+        if subject and key in carrier_starts and lexicons.carriers.match(keys, index, limit):
             break
         subject.append(index)
         index += 1
@@ -506,8 +533,8 @@ def _complement(ctx: _Context, start: int, limit: int, trigger: Trigger) -> tupl
                 adjacent = index + 1
             index += 1
             continue
-        stop = lexicons.subject_stops.match(keys, index, limit)
-        if stop >= 2 and index == adjacent:  # an adjunct such as "في بيان" between speaker and words
+        stop = lexicons.subject_stops.match(keys, index, limit) if index == adjacent else 0
+        if stop >= 2:  # an adjunct such as "في بيان" between speaker and words
             adjacent += stop
             index += stop
             continue
@@ -570,8 +597,13 @@ def _is_carrier(tokens: _Tokens, index: int, limit: int, lexicons: Lexicons) -> 
 
 def _via(tokens: _Tokens, first: int, last: int, lexicons: Lexicons) -> str | None:
     keys = tokens.keys
+    starts = lexicons.carriers.by_first
     for index in range(first, last):
-        if tokens.quoted[index] or not lexicons.carriers.match(keys, index, last):
+        if (
+            keys[index] not in starts
+            or tokens.quoted[index]
+            or not lexicons.carriers.match(keys, index, last)
+        ):
             continue
         if not _is_carrier(tokens, index, last, lexicons):
             continue

@@ -59,8 +59,11 @@ def find_quotes(text: str) -> QuoteScan:
     for match in _MARK_RE.finditer(text):
         start, end = match.span()
         while start > paragraph_end:  # crossed a line break
-            skip = _end_paragraph(text, stack, quotes, paragraph_end)
-            paragraph_end = _paragraph_end(text, paragraph_end + 1)
+            if stack:
+                skip = _end_paragraph(text, stack, quotes, paragraph_end)
+                paragraph_end = _paragraph_end(text, paragraph_end + 1)
+            else:  # nothing open: jump straight to this mark's paragraph
+                paragraph_end = _paragraph_end(text, start)
         if start == skip:
             continue
         mark = match.group(0)
