@@ -12,7 +12,8 @@ each gold statement matches at most one prediction (greedy, largest overlap firs
 * detection precision / recall / F1 over statements;
 * speaker accuracy, on matched statements: same type and same name (compared on matching keys,
   quote marks ignored; for organisations, groups, documents and anonymous sources a name whose
-  words contain the other's also counts: "مصادر مطلعة" for "مصادر مطلعة على أجواء المعارضة");
+  words contain the other's also counts, the article ال aside: "مصادر مطلعة" for "مصادر مطلعة
+  على أجواء المعارضة", "التقرير" for "تقرير لبرنامج الأغذية العالمي");
 * exact-span rate, kind accuracy and via accuracy, on matched statements.
 """
 
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import PROJECT_ROOT
-from pipeline.extract.lexicon import Lexicons, load_lexicons
+from pipeline.extract.lexicon import Lexicons, load_lexicons, strip_article
 from pipeline.extract.statements import Statement, extract_statements
 from pipeline.text.normalize import QUOTE_MARKS, matching_key
 from pipeline.text.prepare import prepare
@@ -55,6 +56,7 @@ class GoldArticle:
     title: str
     text: str
     statements: tuple[GoldStatement, ...]
+    split: str = "dev"  # "heldout": written after the extractor was frozen
 
 
 @dataclass(slots=True)
@@ -110,7 +112,9 @@ def load_gold(directory: Path = GOLD_DIR) -> list[GoldArticle]:
             )
             for s in raw.get("statements", [])
         )
-        articles.append(GoldArticle(raw["id"], raw.get("title", ""), raw["text"], statements))
+        articles.append(
+            GoldArticle(raw["id"], raw.get("title", ""), raw["text"], statements, raw.get("split", "dev"))
+        )
     return articles
 
 
@@ -130,6 +134,8 @@ def same_name(predicted: str, gold: str, speaker_type: str) -> bool:
         return True
     if speaker_type == "person" or not left or not right:
         return False
+    # Definiteness is not identity for things: "التقرير" is "تقرير لبرنامج الأغذية العالمي".
+    left, right = [strip_article(w) for w in left], [strip_article(w) for w in right]
     short, long_ = sorted((left, right), key=len)
     return any(long_[i : i + len(short)] == short for i in range(len(long_) - len(short) + 1))
 
@@ -181,6 +187,13 @@ def _same_via(predicted: str | None, gold: str | None) -> bool:
     return same_name(predicted, gold, "organization")
 
 
+def split_totals(articles: Sequence[GoldArticle], per_article: dict[str, Counts]) -> dict[str, Counts]:
+    totals: dict[str, Counts] = {}
+    for article in articles:
+        totals.setdefault(article.split, Counts()).add(per_article[article.id])
+    return totals
+
+
 def evaluate(articles: Sequence[GoldArticle], lexicons: Lexicons) -> tuple[Counts, dict[str, Counts]]:
     total = Counts()
     per_article: dict[str, Counts] = {}
@@ -193,10 +206,11 @@ def evaluate(articles: Sequence[GoldArticle], lexicons: Lexicons) -> tuple[Count
     return total, per_article
 
 
-def report(total: Counts, per_article: dict[str, Counts]) -> str:
+def report(total: Counts, per_article: dict[str, Counts], splits: dict[str, Counts] | None = None) -> str:
     columns = ("gold", "pred", "match", "P", "R", "F1", "spk", "exact")
     lines = [f"{'article':<28} " + " ".join(f"{c:>5}" for c in columns)]
-    for name, counts in [*per_article.items(), ("TOTAL", total)]:
+    split_rows = [(f"TOTAL {name}", counts) for name, counts in sorted((splits or {}).items())]
+    for name, counts in [*per_article.items(), *split_rows, ("TOTAL", total)]:
         s = counts.scores()
         lines.append(
             f"{name:<28} {counts.gold:>5} {counts.predicted:>5} {counts.matched:>5} {s['precision']:>5.2f}"
@@ -214,14 +228,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS_FILE)
     parser.add_argument("--errors", action="store_true", help="list misses, spurious and wrong speakers")
     args = parser.parse_args(argv)
-    total, per_article = evaluate(load_gold(args.gold), load_lexicons(args.config))
-    print(report(total, per_article))
+    articles = load_gold(args.gold)
+    total, per_article = evaluate(articles, load_lexicons(args.config))
+    splits = split_totals(articles, per_article)
+    print(report(total, per_article, splits))
     if args.errors:
         print("\n".join(total.errors))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result = {
         "match_rule": "spans overlap by at least half of the longer span",
         "total": {**asdict(total), "errors": total.errors, **total.scores()},
+        "splits": {
+            name: {**c.scores(), "gold": c.gold, "predicted": c.predicted} for name, c in splits.items()
+        },
         "articles": {
             name: {**c.scores(), "gold": c.gold, "predicted": c.predicted} for name, c in per_article.items()
         },

@@ -10,9 +10,10 @@ from pipeline.extract.speakers import SPEAKER_TYPES
 from pipeline.text.prepare import prepare
 
 # A little under what the extractor reaches (see `make quality`); CI fails on a regression.
+# Scores are over the whole set (development + held-out articles).
 F1_FLOOR = 0.95
-SPEAKER_FLOOR = 0.93
-EXACT_SPAN_FLOOR = 0.90
+SPEAKER_FLOOR = 0.88
+EXACT_SPAN_FLOOR = 0.93
 
 
 @pytest.fixture(scope="module")
