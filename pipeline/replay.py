@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 import orjson
+from aiokafka import AIOKafkaProducer
 
 from pipeline import topics
 from pipeline.clients import producer
@@ -170,11 +171,12 @@ def with_new_id(article: RawArticle) -> RawArticle:
 
 
 async def _send_all(
-    client: object, articles: list[RawArticle], rate: float | None, bar: Progress | None, new_ids: bool
+    client: AIOKafkaProducer,
+    articles: list[RawArticle],
+    rate: float | None,
+    bar: Progress | None,
+    new_ids: bool,
 ) -> list[str]:
-    from aiokafka import AIOKafkaProducer
-
-    assert isinstance(client, AIOKafkaProducer)
     pending = []
     ids = []
     started = time.monotonic()
