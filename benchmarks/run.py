@@ -34,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=500.0, help="offered articles/s for the latency run")
     parser.add_argument("--latency-seconds", type=float, default=10.0, help="length of the offered load")
     parser.add_argument("--offline-seconds", type=float, default=0.5, help="time per offline timing round")
+    parser.add_argument(
+        "--contestants",
+        default="aiokafka,faust,naba",
+        help="comma-separated end-to-end contestants (default: aiokafka,faust,naba)",
+    )
     parser.add_argument("--skip", action="append", choices=PARTS, default=[], help="leave a part out")
     parser.add_argument("--output", type=Path, default=RESULTS, help="folder for the JSON results")
     args = parser.parse_args(argv)
@@ -43,7 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         print("offline: clean + extract + topics, one core ...", file=sys.stderr)
         result["offline"] = offline.run(min_seconds=args.offline_seconds)
     if "e2e" not in args.skip:
-        result["e2e"] = asyncio.run(_e2e(args.articles, args.rounds, args.workers))
+        names = [name.strip() for name in args.contestants.split(",") if name.strip()]
+        unknown = [name for name in names if name not in e2e.CONTESTANTS]
+        if unknown or not names:
+            parser.error(f"--contestants: choose among {', '.join(e2e.CONTESTANTS)}")
+        contestants = [e2e.CONTESTANTS[name] for name in names]
+        result["e2e"] = asyncio.run(_e2e(contestants, args.articles, args.rounds, args.workers))
     if "latency" not in args.skip:
         count = max(1, int(args.rate * args.latency_seconds))
         print(f"latency: {count} articles offered at {args.rate:g}/s ...", file=sys.stderr)
@@ -67,12 +77,12 @@ def messages_per_article() -> int:
     return 1 + len(enrich_stage(cleaned.key, cleaned.value, Resources.load(e2e.PROJECT / "config")))
 
 
-async def _e2e(articles: int, rounds: int, workers: int) -> dict[str, object]:
+async def _e2e(order: list[e2e.Contestant], articles: int, rounds: int, workers: int) -> dict[str, object]:
     messages = e2e.messages_for(articles)
-    order = [e2e.AIOKAFKA, e2e.FAUST, e2e.NABA]
     runs: list[dict[str, object]] = []
     for number in range(rounds):
-        for contestant in order[number % 3 :] + order[: number % 3]:
+        shift = number % len(order)  # rotate: no contestant always runs first (or last)
+        for contestant in order[shift:] + order[:shift]:
             count = workers if contestant is e2e.NABA else 1
             print(
                 f"e2e round {number + 1}/{rounds}: {contestant.name} x{count}, {articles} articles ...",
