@@ -113,6 +113,10 @@ class Run:
             stop_process(process, timeout=10)
         self.broker.stop()
 
+    def broker_cpu(self) -> float:
+        process = self.broker.process
+        return cpu_seconds(process.pid) if process is not None else 0.0
+
     def start(self, contestant: Contestant, workers: int) -> list[subprocess.Popen[bytes]]:
         for index in range(workers):
             argv, extra = contestant.command(self.settings, index)
@@ -181,7 +185,7 @@ async def throughput(
             started = time.monotonic()
             processes = run.start(contestant, workers)
             arrivals: list[float] = []
-            cpu_at_first = 0.0
+            cpu_at_first = broker_at_first = observer_at_first = 0.0
             deadline = started + timeout
             while len(arrivals) < count:
                 if time.monotonic() > deadline:
@@ -193,8 +197,11 @@ async def throughput(
                 now = time.monotonic()
                 if not arrivals and any(batches.values()):
                     cpu_at_first = sum(cpu_seconds(p.pid) for p in processes)
+                    broker_at_first, observer_at_first = run.broker_cpu(), time.process_time()
                 arrivals.extend(now for records in batches.values() for _ in records)
             cpu = sum(cpu_seconds(p.pid) for p in processes)
+            broker_cpu = run.broker_cpu() - broker_at_first
+            observer_cpu = time.process_time() - observer_at_first
             rss = [peak_rss_mb(p.pid) for p in processes]
         finally:
             await observer.stop()
@@ -213,6 +220,9 @@ async def throughput(
         # machine this varies less than the wall-clock rate.
         "cpu_ms_per_article": (cpu - cpu_at_first) / (count - 1) * 1000 if count > 1 else float("nan"),
         "cpu_seconds_startup": cpu_at_first,
+        # Where the rest of the two cores went while the articles moved.
+        "broker_cpu_ms_per_article": broker_cpu / (count - 1) * 1000 if count > 1 else float("nan"),
+        "observer_cpu_ms_per_article": observer_cpu / (count - 1) * 1000 if count > 1 else float("nan"),
         "peak_rss_mb": rss,
         "load_seconds": load_seconds,
     }
