@@ -1,6 +1,6 @@
 """`make bench`: offline core speed, end-to-end throughput beside two baselines, latency, worker RSS.
 
-    python -m benchmarks.run [--articles N] [--rounds R] [--workers K] [--rate 500] [--skip latency]
+    python -m benchmarks.run [--articles N] [--rounds R] [--workers K] [--rates 500,50] [--skip latency]
 
 Writes benchmarks/results/<date>.json and latest.json, and prints a short table. Baselines and naba
 run interleaved (the order rotates every round) on the same messages, each on a fresh embedded broker;
@@ -15,6 +15,7 @@ import statistics
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -24,50 +25,58 @@ from pipeline.stages import Limits, clean_stage, enrich_stage
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PARTS = ("offline", "e2e", "latency")
+Result = dict[str, Any]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=20_000, help="articles per end-to-end run")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the three contestants")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the contestants")
     parser.add_argument("--workers", type=int, default=1, help="naba worker processes sharing the partitions")
-    parser.add_argument("--rate", type=float, default=500.0, help="offered articles/s for the latency run")
-    parser.add_argument("--latency-seconds", type=float, default=10.0, help="length of the offered load")
-    parser.add_argument("--offline-seconds", type=float, default=0.5, help="time per offline timing round")
     parser.add_argument(
-        "--contestants",
-        default="aiokafka,faust,naba",
-        help="comma-separated end-to-end contestants (default: aiokafka,faust,naba)",
+        "--contestants", default="aiokafka,faust,naba", help="end-to-end contestants (comma-separated)"
     )
+    parser.add_argument("--rates", default="500,50", help="offered articles/s of the latency runs")
+    parser.add_argument("--latency-seconds", type=float, default=10.0, help="length of each offered load")
+    parser.add_argument("--offline-seconds", type=float, default=0.5, help="CPU time per offline round")
     parser.add_argument("--skip", action="append", choices=PARTS, default=[], help="leave a part out")
     parser.add_argument("--output", type=Path, default=RESULTS, help="folder for the JSON results")
     args = parser.parse_args(argv)
+    names = [name.strip() for name in args.contestants.split(",") if name.strip()]
+    if not names or any(name not in e2e.CONTESTANTS for name in names):
+        parser.error(f"--contestants: choose among {', '.join(e2e.CONTESTANTS)}")
+    try:
+        rates = [float(rate) for rate in args.rates.split(",") if rate.strip()]
+    except ValueError:
+        parser.error("--rates: numbers separated by commas, e.g. 500,50")
 
-    result: dict[str, object] = {"machine": machine.facts(), "args": _jsonable(vars(args))}
+    result: Result = {"machine": machine.facts(), "args": {k: str(v) for k, v in vars(args).items()}}
     if "offline" not in args.skip:
-        print("offline: clean + extract + topics, one core ...", file=sys.stderr)
+        _say("offline: clean + extract + topics, one core (CPU time) ...")
         result["offline"] = offline.run(min_seconds=args.offline_seconds)
     if "e2e" not in args.skip:
-        names = [name.strip() for name in args.contestants.split(",") if name.strip()]
-        unknown = [name for name in names if name not in e2e.CONTESTANTS]
-        if unknown or not names:
-            parser.error(f"--contestants: choose among {', '.join(e2e.CONTESTANTS)}")
         contestants = [e2e.CONTESTANTS[name] for name in names]
         result["e2e"] = asyncio.run(_e2e(contestants, args.articles, args.rounds, args.workers))
     if "latency" not in args.skip:
-        count = max(1, int(args.rate * args.latency_seconds))
-        print(f"latency: {count} articles offered at {args.rate:g}/s ...", file=sys.stderr)
-        result["latency"] = asyncio.run(e2e.latency(e2e.messages_for(count), args.rate, args.workers))
-    result["machine_load_average_at_end"] = machine.load_average()  # type: ignore[index]
+        result["latency"] = []
+        for rate in rates:
+            count = max(1, int(rate * args.latency_seconds))
+            _say(f"latency: {count} articles offered at {rate:g}/s to {args.workers} worker(s) ...")
+            result["latency"].append(asyncio.run(e2e.latency(e2e.messages_for(count), rate, args.workers)))
+    result["machine"]["load_average_at_end"] = machine.load_average()
 
     args.output.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    data = orjson.dumps(result, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY)
+    data = orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n"
     for name in (f"{stamp}.json", "latest.json"):
-        (args.output / name).write_bytes(data + b"\n")
+        (args.output / name).write_bytes(data)
     print(table(result))
-    print(f"\nresults: {args.output / (stamp + '.json')}", file=sys.stderr)
+    _say(f"\nresults: {args.output / (stamp + '.json')}")
     return 0
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def messages_per_article() -> int:
@@ -77,21 +86,18 @@ def messages_per_article() -> int:
     return 1 + len(enrich_stage(cleaned.key, cleaned.value, Resources.load(e2e.PROJECT / "config")))
 
 
-async def _e2e(order: list[e2e.Contestant], articles: int, rounds: int, workers: int) -> dict[str, object]:
+async def _e2e(order: list[e2e.Contestant], articles: int, rounds: int, workers: int) -> Result:
     messages = e2e.messages_for(articles)
-    runs: list[dict[str, object]] = []
+    runs: list[Result] = []
     for number in range(rounds):
         shift = number % len(order)  # rotate: no contestant always runs first (or last)
         for contestant in order[shift:] + order[:shift]:
             count = workers if contestant is e2e.NABA else 1
-            print(
-                f"e2e round {number + 1}/{rounds}: {contestant.name} x{count}, {articles} articles ...",
-                file=sys.stderr,
-            )
+            _say(f"e2e round {number + 1}/{rounds}: {contestant.name} x{count}, {articles} articles ...")
             run = await e2e.throughput(contestant, messages, workers=count)
             run["round"] = number + 1
             runs.append(run)
-            print(f"  {run['articles_per_s']:.0f} articles/s", file=sys.stderr)
+            _say(f"  {run['articles_per_s']:.0f} articles/s, {run['cpu_ms_per_article']:.2f} CPU ms/article")
     return {
         "articles": articles,
         "rounds": rounds,
@@ -102,92 +108,91 @@ async def _e2e(order: list[e2e.Contestant], articles: int, rounds: int, workers:
     }
 
 
-def summarize(runs: list[dict[str, object]]) -> dict[str, object]:
-    by: dict[str, list[dict[str, object]]] = {}
+def summarize(runs: list[Result]) -> Result:
+    by: dict[str, list[Result]] = {}
     for run in runs:
-        by.setdefault(str(run["contestant"]), []).append(run)
-    summary: dict[str, object] = {}
+        by.setdefault(run["contestant"], []).append(run)
+    summary: Result = {}
     for name, group in by.items():
-        rates = [float(r["articles_per_s"]) for r in group]  # type: ignore[arg-type]
-        cpu = [float(r["cpu_ms_per_article"]) for r in group]  # type: ignore[arg-type]
-        rss = [max(r["peak_rss_mb"]) for r in group]  # type: ignore[type-var]
+        rates = [r["articles_per_s"] for r in group]
         median = statistics.median(rates)
         summary[name] = {
             "articles_per_s_median": median,
             "articles_per_s_all": rates,
+            # (max - min) / median over the rounds: how much the shared machine moved the numbers.
             "spread": (max(rates) - min(rates)) / median if median else 0.0,
-            "cpu_ms_per_article_median": statistics.median(cpu),
-            "peak_rss_mb_max": max(rss),
+            "cpu_ms_per_article_median": statistics.median(r["cpu_ms_per_article"] for r in group),
+            "broker_cpu_ms_per_article_median": statistics.median(
+                r["broker_cpu_ms_per_article"] for r in group
+            ),
+            "peak_rss_mb_max": max(max(r["peak_rss_mb"]) for r in group),
         }
     if {"naba", "faust", "aiokafka"} <= by.keys():
-        naba = summary["naba"]["articles_per_s_median"]  # type: ignore[index]
+        # naba's articles/s (news.raw -> news.enriched) over the passthroughs' messages/s (= articles/s).
+        naba = summary["naba"]["articles_per_s_median"]
+        ratios: Result = {
+            f"naba_vs_{base}": naba / summary[base]["articles_per_s_median"] for base in ("faust", "aiokafka")
+        }
         # Per round too: the machine is shared, so a ratio within one round is the fairer comparison.
-        per_round: dict[str, list[float]] = {"faust": [], "aiokafka": []}
-        rounds = {int(r["round"]) for r in runs}  # type: ignore[call-overload]
-        for number in sorted(rounds):
-            rate = {str(r["contestant"]): float(r["articles_per_s"]) for r in runs if r["round"] == number}  # type: ignore[arg-type]
-            for base in per_round:
-                per_round[base].append(rate["naba"] / rate[base])
-        summary["ratios"] = {
-            f"naba_vs_{base}": naba / summary[base]["articles_per_s_median"]  # type: ignore[index]
-            for base in per_round
-        } | {f"naba_vs_{base}_per_round": values for base, values in per_round.items()}
+        for base in ("faust", "aiokafka"):
+            ratios[f"naba_vs_{base}_per_round"] = [
+                naba["articles_per_s"] / other["articles_per_s"]
+                for naba, other in zip(by["naba"], by[base], strict=False)
+            ]
+        summary["ratios"] = ratios
     return summary
 
 
-def table(result: dict[str, object]) -> str:
-    lines: list[str] = []
+def table(result: Result) -> str:
     facts = result["machine"]
-    lines.append(
-        f"machine: {facts['cpu']}, {facts['cores']} cores, Python {facts['python']}, "  # type: ignore[index]
-        f"{facts['date']}, git {facts['git']}"
-    )  # type: ignore[index]
+    lines = [
+        f"machine: {facts['cpu']}, {facts['cores']} cores, Python {facts['python']}, {facts['date']}, "
+        f"git {facts['git']}, load average {facts['load_average_at_start']} -> {facts['load_average_at_end']}"
+    ]
     if "offline" in result:
-        lines.append("\noffline (one core)   articles/s   ms/article   outputs/article")
-        for name, row in result["offline"].items():  # type: ignore[attr-defined]
+        lines.append("\noffline, one core (CPU time)  articles/s  ms/article  outputs/article")
+        for name, row in result["offline"].items():
             lines.append(
-                f"  {name:<18} {row['articles_per_s_per_core']:>10.0f} {row['ms_per_article']:>12.2f}"
-                f" {row['outputs_per_article']:>17}"
+                f"  {name:<6} ({row['bytes']:>6} bytes)   {row['articles_per_s_per_core']:>10.0f}"
+                f" {row['ms_per_article']:>11.2f} {row['outputs_per_article']:>16}"
             )
     if "e2e" in result:
-        e = result["e2e"]
-        s = e["summary"]  # type: ignore[index]
-        per = e["messages_per_article"]  # type: ignore[index]
+        e2e_ = result["e2e"]
+        summary, per = e2e_["summary"], e2e_["messages_per_article"]
         lines.append(
-            f"\nend to end, {e['articles']} seed articles, median of {e['rounds']} rounds, "  # type: ignore[index]
-            f"naba with {e['workers']} worker(s)"
-        )  # type: ignore[index]
-        lines.append("  contestant    articles/s   messages/s   spread   CPU ms/article   peak RSS MB")
+            f"\nend to end, {e2e_['articles']} seed articles news.raw -> output topic, median of "
+            f"{e2e_['rounds']} round(s), naba with {e2e_['workers']} worker process(es)"
+        )
+        lines.append(
+            "  contestant  articles/s  messages/s  spread  CPU ms/article: worker  broker  peak RSS MB"
+        )
         for name in ("aiokafka", "faust", "naba"):
-            if name in s:
-                row = s[name]
+            if name in summary:
+                row = summary[name]
                 rate = row["articles_per_s_median"]
                 lines.append(
-                    f"  {name:<12} {rate:>11.0f} {rate * per[name]:>12.0f} {row['spread']:>8.0%}"
-                    f" {row['cpu_ms_per_article_median']:>16.2f} {row['peak_rss_mb_max']:>13.0f}"
+                    f"  {name:<10} {rate:>11.0f} {rate * per[name]:>11.0f} {row['spread']:>7.0%}"
+                    f" {row['cpu_ms_per_article_median']:>23.2f}"
+                    f" {row['broker_cpu_ms_per_article_median']:>7.2f} {row['peak_rss_mb_max']:>12.0f}"
                 )
-        if "ratios" in s:
-            r = s["ratios"]
+        if "ratios" in summary:
+            ratios = summary["ratios"]
             lines.append(
-                f"  naba articles/s ÷ passthrough messages/s: {r['naba_vs_faust']:.2f}× bare Faust, "
-                f"{r['naba_vs_aiokafka']:.2f}× raw aiokafka (per round: "
-                f"{', '.join(f'{x:.2f}' for x in r['naba_vs_faust_per_round'])} / "
-                f"{', '.join(f'{x:.2f}' for x in r['naba_vs_aiokafka_per_round'])})"
+                f"  naba articles/s ÷ passthrough messages/s: {ratios['naba_vs_faust']:.3f}× bare Faust, "
+                f"{ratios['naba_vs_aiokafka']:.3f}× raw aiokafka; per round "
+                f"{', '.join(f'{x:.3f}' for x in ratios['naba_vs_faust_per_round'])} / "
+                f"{', '.join(f'{x:.3f}' for x in ratios['naba_vs_aiokafka_per_round'])}"
             )
-    if "latency" in result:
-        lat = result["latency"]
+    for latency in result.get("latency", []):
         lines.append(
-            f"\nlatency raw -> enriched at {lat['rate']:g} articles/s offered "  # type: ignore[index]
-            f"({lat['delivered']}/{lat['offered']} delivered, "  # type: ignore[index]
-            f"{lat['achieved_articles_per_s']:.0f}/s achieved): p50 {lat['p50_ms']:.0f} ms, "  # type: ignore[index]
-            f"p99 {lat['p99_ms']:.0f} ms, max {lat['max_ms']:.0f} ms; "  # type: ignore[index]
-            f"worker peak RSS {max(lat['peak_rss_mb']):.0f} MB"
-        )  # type: ignore[index]
+            f"\nlatency raw -> enriched, {latency['rate']:g} articles/s offered for "
+            f"{latency['offered'] / latency['rate']:.0f} s: "
+            f"{latency['delivered']}/{latency['offered']} delivered at "
+            f"{latency['achieved_articles_per_s']:.0f}/s, p50 {latency['p50_ms']:.0f} ms, "
+            f"p99 {latency['p99_ms']:.0f} ms, max {latency['max_ms']:.0f} ms; "
+            f"worker peak RSS {max(latency['peak_rss_mb']):.0f} MB"
+        )
     return "\n".join(lines)
-
-
-def _jsonable(values: dict[str, object]) -> dict[str, object]:
-    return {k: str(v) if isinstance(v, Path) else v for k, v in values.items()}
 
 
 if __name__ == "__main__":
