@@ -47,7 +47,10 @@ async def aiokafka_passthrough(bootstrap: str, source: str, target: str, group: 
 
 
 def faust_passthrough(bootstrap: str, source: str, target: str, group: str) -> None:
-    """A bare Faust agent with default settings: `await topic.send` per event."""
+    """A bare Faust agent with default settings: `await topic.send` per event.
+
+    Log level warning is the default of `faust worker`; at that level Faust's spinner makes every
+    debug call build a log record (naba's worker turns the spinner off; this baseline does not)."""
     import faust
     from faust.worker import Worker
 
