@@ -29,6 +29,10 @@ def create_app(settings: Settings) -> faust.App:
         # needs transactions, which the embedded broker does not support.
         processing_guarantee="at_least_once",
         producer_acks=-1,
+        # An article becomes ~31 messages: letting them gather for 2 ms into batches of up to 256 KB
+        # (Faust: no linger, 16 KB) cut the broker's CPU per article by ~25 % and the worker's a little.
+        producer_linger=0.002,
+        producer_max_batch_size=262_144,
         store="memory://",
         datadir=str(settings.data_dir / "faust"),
         topic_partitions=settings.partitions,
