@@ -33,7 +33,7 @@ TITLES_FILE = "lexicons/person_titles.txt"
 HEADS_FILE = "lexicons/organization_heads.txt"
 
 # Matcher values: (kind, index). Kinds:
-_NAME, _TITLE, _HEAD = 0, 1, 2
+_NAME, _TITLE, _HEAD, _DEFINITE_HEAD = 0, 1, 2, 3
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|\n|[^\w\s]")
 _STRIP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
@@ -42,6 +42,7 @@ _PREPOSITIONS = frozenset(("لدي", "في", "باسم", "عن", "من", "داخ
 # Name particles after which a word with the article still belongs to the name.
 _CONNECTORS = frozenset(("عبد", "ابو", "ابي", "ابن", "بن", "بنت", "ال", "ذو", "نور", "سيف", "شمس"))
 _MAX_NAME_TOKENS = 3
+_FUTURE = ("سي", "ست", "سن")
 _MAX_ORG_WORDS = 3
 _MAX_SKIP = 8
 
@@ -105,6 +106,7 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         if line[0].endswith("+"):
             proper.add(i)
         entries.append((head, (_HEAD, i)))
+        entries.append(("ال" + head, (_DEFINITE_HEAD, i)))
         title_words.update(matching_key(head).split())
     return Gazetteer(
         matcher=Matcher(entries),
@@ -158,6 +160,9 @@ class _Collector:
             folded = " ".join(matching_key(name).split())
         entity = self.found.get(folded)
         if entity is None:
+            if not _clean(name):
+                self.covered.append((start, end))
+                return
             entity = self.found[folded] = _Found(kind, _clean(name), start)
         entity.count += 1
         entity.forms[_clean(form if form is not None else self.display(start, end))] = None
@@ -169,10 +174,13 @@ class _Collector:
 
 
 def extract_entities(doc: Document, gazetteer: Gazetteer, speakers: Sequence[str] = ()) -> list[Entity]:
-    """Persons, organisations and locations of ``doc``: most mentioned first within each type."""
+    """Persons, organisations and locations of ``doc``: most mentioned first within each type.
+
+    ``speakers`` are statement speakers' names, taken as persons. Names in the title count too.
+    """
     key = doc.key
     collector = _Collector(doc, gazetteer)
-    if not key:
+    if not key and not doc.title:
         return []
     names: list[tuple[int, int, int]] = []
     triggers: list[tuple[int, int, int, int]] = []
@@ -182,45 +190,91 @@ def extract_entities(doc: Document, gazetteer: Gazetteer, speakers: Sequence[str
             names.append((hit.start, hit.end, index))
         else:
             triggers.append((hit.start, hit.end, kind, index))
-    # Longest name wins where names overlap ("جنوب السودان" over "السودان").
-    names.sort(key=lambda n: (n[0], -n[1]))
-    starts: dict[int, tuple[int, int, int]] = {}
-    last_end = -1
-    for start, end, index in names:
-        if start >= last_end:
-            starts[start] = (start, end, index)
-            last_end = end
-    # Triggers: the longest at each start, skipping those inside a name.
-    triggers.sort(key=lambda t: (t[0], -t[1]))
-    found: list[tuple[str, str, int, int]] = []  # (type, name, start, end) from patterns
-    last_end = -1
-    for start, end, kind, index in triggers:
-        if start < last_end or _inside(start, starts):
-            continue
-        last_end = end
-        if kind == _TITLE:
-            for p_start, p_end in _persons_after(key, end, gazetteer, starts):
-                found.append((PERSON, collector.display(p_start, p_end), p_start, p_end))
-        else:
-            org = _organization_after(key, start, end, index, gazetteer, starts)
-            if org is not None:
-                o_start, o_end, inner = org
-                name = collector.display(start, end) + " " + collector.display(*inner)
-                found.append((ORGANIZATION, name, o_start, o_end))
-                # A name inside an organisation's name is part of it ("جامعة القاهرة").
-                for inside in [n for n in starts if o_start <= n < o_end]:
-                    del starts[inside]
+    starts = _resolve(names, len(key))
+    found = _patterns(key, triggers, gazetteer, starts, collector)
     for start, end, index in starts.values():
         entity_type, canonical = gazetteer.canon[index]
         collector.add(entity_type, canonical, start, end)
     for entity_type, name, f_start, f_end in found:
         collector.add(entity_type, name, f_start, f_end)
+    if doc.title:
+        title = matching_key(doc.title)
+        in_title = [
+            (h.start, h.end, h.value[1]) for h in gazetteer.matcher.find(title) if h.value[0] == _NAME
+        ]
+        for start, end, index in _resolve(in_title, len(title)).values():
+            entity_type, canonical = gazetteer.canon[index]
+            collector.add(entity_type, canonical, -1, -1, form=_clean(title[start:end]))
+            collector.covered.pop()
     for speaker in speakers:
         _add_speaker(collector, speaker)
     _add_surnames(collector)
     order = {t: i for i, t in enumerate(TYPES)}
     ranked = sorted(collector.found.values(), key=lambda f: (order.get(f.type, 3), -f.count, f.first))
     return [Entity(f.type, f.name, tuple(f.forms), f.count) for f in ranked]
+
+
+def _resolve(names: list[tuple[int, int, int]], length: int) -> dict[int, tuple[int, int, int]]:
+    """Longest names first, then any name not overlapping a kept one ("أرامكو السعودية" over
+    "شركة أرامكو" and "السعودية"; "جنوب السودان" over "السودان"). Keyed by start."""
+    names.sort(key=lambda n: (n[0] - n[1], n[0]))
+    occupied = bytearray(length)
+    starts: dict[int, tuple[int, int, int]] = {}
+    for start, end, index in names:
+        if not any(occupied[start:end]):
+            starts[start] = (start, end, index)
+            occupied[start:end] = b"\x01" * (end - start)
+    return dict(sorted(starts.items()))
+
+
+def _patterns(
+    key: str,
+    triggers: list[tuple[int, int, int, int]],
+    gazetteer: Gazetteer,
+    starts: dict[int, tuple[int, int, int]],
+    collector: _Collector,
+) -> list[tuple[str, str, int, int]]:
+    """Persons after titles and organisations after head nouns, as ``(type, name, start, end)``.
+    Gazetteer names inside an organisation's name become part of it (``جامعة القاهرة``); a
+    longer organisation replaces a shorter known one (``مجلس الأمن السيبراني``)."""
+    triggers.sort(key=lambda t: (t[0], -t[1]))
+    found: list[tuple[str, str, int, int]] = []
+    last_end = -1
+    for start, end, kind, index in triggers:
+        if start < last_end:
+            continue
+        known = starts.get(start)
+        if kind == _TITLE:
+            if known is not None or _inside(start, starts):
+                continue
+            last_end = end
+            for p_start, p_end in _persons_after(key, end, gazetteer, starts):
+                found.append((PERSON, collector.display(p_start, p_end), p_start, p_end))
+            continue
+        if (known is None and _inside(start, starts)) or (
+            known is not None and gazetteer.canon[known[2]][0] != ORGANIZATION
+        ):
+            continue
+        org = _organization_after(key, end, index, kind == _DEFINITE_HEAD, gazetteer, starts)
+        if org is None or (
+            known is not None and (org[1] <= known[1] or not _nisba_only(key, known[1], org[1]))
+        ):
+            continue
+        last_end = org[1]
+        inner_start, inner_end = org[2]
+        if inner_start == end:
+            name = collector.display(start, inner_end)
+        else:  # a quoted name: drop the quote marks
+            name = collector.display(start, end) + " " + collector.display(inner_start, inner_end)
+        found.append((ORGANIZATION, name, start, org[1]))
+        for inside in [n for n in starts if start <= n < org[1]]:
+            del starts[inside]
+    return found
+
+
+def _nisba_only(key: str, start: int, end: int) -> bool:
+    """Every word of ``key[start:end]`` is a nisba adjective (السيبراني, القومية)."""
+    return all(w.endswith(("ي", "يه")) for w in key[start:end].split())
 
 
 def _inside(position: int, starts: Mapping[int, tuple[int, int, int]]) -> bool:
@@ -236,9 +290,10 @@ def _tokens(key: str, position: int) -> tuple[int, int] | None:
 def _persons_after(
     key: str, position: int, gazetteer: Gazetteer, starts: Mapping[int, tuple[int, int, int]]
 ) -> list[tuple[int, int]]:
-    """Names after a title: skip modifiers (words with the article, a preposition and its object,
-    known places and organisations), then read the name. ``والاميركي جو بايدن`` after a name
-    continues with a second person (plural titles: الرئيسين الروسي ... والأميركي ...)."""
+    """Names after a title: skip modifiers (words with the article, coordinated ones, a
+    preposition and its object, known places and organisations), then read the name.
+    ``والأميركي جو بايدن`` after a name continues with a second person (plural titles:
+    الرئيسين الروسي ... والأميركي ...)."""
     persons: list[tuple[int, int]] = []
     expecting_object = after_name = False
     for _ in range(_MAX_SKIP):
@@ -265,13 +320,15 @@ def _persons_after(
         if word in _PREPOSITIONS:
             position, expecting_object = e, True
             continue
-        if word.startswith(("ال", "لل")) or word in gazetteer.title_words:
-            position = e
-            continue
-        if after_name and word.startswith("وال"):
+        if after_name:
+            if not word.startswith("وال"):
+                break
             position, after_name = e, False  # "والأميركي": a second person follows
             continue
-        if after_name or word in gazetteer.stopwords:
+        if word.startswith(("ال", "لل", "وال")) or word in gazetteer.title_words:
+            position = e
+            continue
+        if word in gazetteer.stopwords:
             break
         name = _name(key, s, gazetteer, starts)
         if name is None:
@@ -284,9 +341,16 @@ def _persons_after(
 def _name(
     key: str, position: int, gazetteer: Gazetteer, starts: Mapping[int, tuple[int, int, int]]
 ) -> tuple[int, int] | None:
-    tokens: list[tuple[int, int]] = []
-    previous = ""
-    while len(tokens) < _MAX_NAME_TOKENS + (previous in _CONNECTORS):
+    """A personal name of two or three parts starting at ``position``, or None.
+
+    A part is a word without the article, or a connector and the next word (عبد الفتاح, بن سلمان).
+    A family name with the article ends the name (فراس الهواري): after one part always, after two
+    only a nisba (محمد شياع السوداني). A third part that looks like a verbal noun (توسيع, إطلاق) is
+    the object of the sentence's verb, not a name."""
+    parts: list[tuple[int, int]] = []
+    part_start = -1
+    pending = False  # a connector waits for its word
+    while len(parts) < _MAX_NAME_TOKENS:
         token = _tokens(key, position)
         if token is None:
             break
@@ -295,77 +359,149 @@ def _name(
         if (
             not word.isalpha()
             or len(word) < 2
-            or (tokens and s in starts)
+            or ((parts or pending) and s in starts)
             or word in gazetteer.stopwords
             or word in gazetteer.title_words
-            or (tokens and word.startswith("و") and previous not in _CONNECTORS)
-            or (word.startswith("ال") and previous not in _CONNECTORS)
+            or ((parts or pending) and word.startswith("و"))
+            or (not parts and not pending and word.startswith(_FUTURE) and len(word) >= 5)
         ):
             break
-        tokens.append(token)
-        previous = word
+        if word.startswith("ال") and not pending:
+            if not parts or (len(parts) == 2 and not word.endswith("ي")):
+                break
+            parts.append((s, e))
+            break
+        if len(parts) == 2 and not pending and _verbal_noun(word):
+            break
+        if pending:
+            parts.append((part_start, e))
+            pending = False
+        elif word in _CONNECTORS:
+            part_start, pending = s, True
+        else:
+            parts.append((s, e))
         position = e
-    while tokens and key[tokens[-1][0] : tokens[-1][1]] in _CONNECTORS:
-        tokens.pop()
-    if not tokens:
+    if len(parts) < 2:
         return None
-    return tokens[0][0], tokens[-1][1]
+    return parts[0][0], parts[-1][1]
+
+
+def _verbal_noun(word: str) -> bool:
+    """تفعيل / إفعال / استفعال / افتعال shapes (after folding)."""
+    n = len(word)
+    return (
+        (n == 5 and word[0] == "ت" and word[3] == "ي")
+        or (n == 5 and word[0] == "ا" and word[3] == "ا")
+        or (n == 7 and word.startswith("است") and word[5] == "ا")
+        or (n == 6 and word[0] == "ا" and word[2] == "ت" and word[4] == "ا")
+    )
 
 
 def _organization_after(
     key: str,
-    head_start: int,
     head_end: int,
     head: int,
+    definite: bool,
     gazetteer: Gazetteer,
     starts: Mapping[int, tuple[int, int, int]],
 ) -> tuple[int, int, tuple[int, int]] | None:
-    """``(start, end, name span)`` of an organisation opened by a head noun, or None."""
+    """``(start, end, name span)`` of an organisation whose head noun ends at ``head_end``.
+
+    The name is a quoted name (وكالة "تاس"); or words with the article, coordinated words (والماء),
+    complements (للانتخابات, لكرة القدم) and known places (جامعة القاهرة); or, after a head that
+    takes proper names, one or two words without the article (شركة أرامكو). A head with the
+    article (الهيئة, الحزب) needs two words after it: "الحزب الحاكم" is a description, not a name.
+    """
     token = _tokens(key, head_end)
     if token is None:
         return None
     s, e = token
     word = key[s:e]
     if word == '"':  # وكالة "تاس"
-        inner_start = position = e
-        inner_end = -1
+        position, inner = e, None
         for _ in range(6):
             token = _tokens(key, position)
             if token is None or key[token[0]] == "\n":
                 return None
             if key[token[0] : token[1]] == '"':
                 break
-            inner_end, position = token[1], token[1]
+            inner = (inner[0] if inner else token[0], token[1])
+            position = token[1]
         else:
             return None
-        if inner_end < 0:
-            return None
-        inner_start = _tokens(key, inner_start)[0]  # type: ignore[index]
-        return head_start, position + 1, (inner_start, inner_end)
-    proper = head in gazetteer.proper_heads
-    definite = word.startswith("ال")
-    if not word.isalpha() or word in gazetteer.stopwords or word in gazetteer.title_words:
-        return None
-    if not definite and not proper:
-        return None
-    if not definite and s in starts:
-        return None  # شركة + a known name: the name is the entity
-    end = e
-    position = e
-    words = 1
-    while words < (_MAX_ORG_WORDS if definite else 2):
+        return None if inner is None else (head_end, token[1], inner)
+    known = starts.get(s)
+    if known is not None and gazetteer.canon[known[2]][0] != LOCATION:
+        return None  # "شركة أرامكو": the known name is the entity
+    proper = head in gazetteer.proper_heads and not definite
+    if (
+        known is None
+        and proper
+        and word.isalpha()
+        and not word.startswith(("ال", "لل"))
+        and word not in gazetteer.stopwords
+        and word not in gazetteer.title_words
+        and not _adjective_or_plural(word)
+    ):
+        end = e
+        nxt = _tokens(key, e)
+        if nxt is not None:
+            w2 = key[nxt[0] : nxt[1]]
+            if (
+                w2.isalpha()
+                and not w2.startswith(("ال", "و", "لل"))
+                and w2 not in gazetteer.stopwords
+                and not _adjective_or_plural(w2)
+                and nxt[0] not in starts
+            ):
+                end = nxt[1]
+        return s, end, (s, end)
+    words, end, position = 0, -1, head_end
+    while words < _MAX_ORG_WORDS + 1:
         token = _tokens(key, position)
         if token is None:
             break
         ts, te = token
-        nxt = key[ts:te]
-        if not nxt.isalpha() or nxt in gazetteer.stopwords:
+        w = key[ts:te]
+        place = starts.get(ts)
+        if place is not None:
+            if gazetteer.canon[place[2]][0] != LOCATION:
+                break
+            end = position = place[1]
+            words += 1
+            continue
+        if not w.isalpha() or w in gazetteer.stopwords or w in gazetteer.title_words:
             break
-        if definite != nxt.startswith("ال"):
-            break
-        end = position = te
-        words += 1
-    return head_start, end, (s, end)
+        if definite and not words and not w.endswith(_ADJECTIVE_ENDINGS):
+            break  # "الحزب الدستوري" names a party; "الهيئة النتائج" is a verb's subject and object
+        if w.startswith("ال") or (words and w.startswith(("وال", "لل"))):
+            end = position = te
+            words += 1
+            continue
+        nxt = _tokens(key, te)
+        follows_definite = nxt is not None and key.startswith("ال", nxt[0]) and nxt[0] not in starts
+        if (
+            follows_definite
+            and nxt is not None
+            and (words or not definite)
+            and w.startswith("ل") == bool(words)
+        ):
+            # لكرة القدم (a complement) after a word; حماية الصحفيين (a construct) right after the head
+            end = position = nxt[1]
+            words += 2
+            continue
+        break
+    if end < 0 or words < (2 if definite else 1):
+        return None
+    first = _tokens(key, head_end)
+    return (head_end, end, (first[0] if first else head_end, end))
+
+
+_ADJECTIVE_ENDINGS = ("ي", "يه", "يا", "ا")
+
+
+def _adjective_or_plural(word: str) -> bool:
+    return word.endswith(("ي", "يه", "ين", "ون", "ات"))
 
 
 def _word_hits(key: str, word: str) -> list[tuple[int, int]]:
@@ -390,7 +526,7 @@ def _free(collector: _Collector, start: int, end: int) -> bool:
 
 def _add_speaker(collector: _Collector, speaker: str) -> None:
     folded = " ".join(matching_key(speaker).split())
-    if not folded or folded.startswith("ال"):
+    if not any(c.isalpha() for c in folded) or folded.startswith("ال"):
         return  # a description ("المتحدث باسم الوزارة"), not a name
     index = collector.gazetteer.aliases.get(folded)
     if index is not None and collector.gazetteer.canon[index][0] != PERSON:

@@ -39,7 +39,7 @@ class Scoring:
     heading: float = 2.0
     lead: float = 1.5
     body: float = 1.0
-    saturation: float = 5.0
+    saturation: float = 8.5
     reference_length: int = 2500
     threshold: float = 0.5
     sentence_evidence: float = 2.0
@@ -179,16 +179,25 @@ def _accumulate(
     default: float,
     zones: tuple[Sequence[int], list[int], list[float]] | None = None,
 ) -> None:
-    """Add weighted hits to ``evidence``. Hits of one label ending at the same place are nested
-    phrases (``البرنامج النووي`` and ``نووي``): only the heaviest counts."""
+    """Add weighted hits to ``evidence``. A hit strictly inside a longer phrase counts only through
+    it: ``الأمن السيبراني`` is cybersecurity, not security too, and ``البرنامج النووي`` does not add
+    ``نووي`` again. Of several labels' hits on one span, each label counts its heaviest."""
+    ordered = sorted((hit.start, -hit.end, hit.value) for hit in hits)
     best: dict[tuple[int, int], tuple[float, int, int]] = {}
-    for hit in hits:
-        label, weight, entry = hit.value
-        slot = (label, hit.end)
+    reach = -1  # furthest end of the hits that start before the current start
+    group_start = group_end = -1
+    for start, negative_end, (label, weight, entry) in ordered:
+        end = -negative_end
+        if start != group_start:
+            reach = max(reach, group_end)
+            group_start, group_end = start, end  # the first of a start group is the longest
+        if reach >= end or end < group_end:
+            continue
+        slot = (label, start)
         current = best.get(slot)
         if current is None or weight > current[0]:
-            best[slot] = (weight, entry, hit.start)
-    for (label, _end), (weight, entry, start) in best.items():
+            best[slot] = (weight, entry, start)
+    for (label, _start), (weight, entry, start) in best.items():
         count = seen.get(entry, 0) + 1
         seen[entry] = count
         factor = default
