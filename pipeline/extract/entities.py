@@ -371,7 +371,7 @@ def _name(
                 break
             parts.append((s, e))
             break
-        if len(parts) == 2 and not pending and _verbal_noun(word):
+        if len(parts) == 2 and not pending and (_verbal_noun(word) or _with_preposition(word)):
             break
         if pending:
             parts.append((part_start, e))
@@ -384,6 +384,11 @@ def _name(
     if len(parts) < 2:
         return None
     return parts[0][0], parts[-1][1]
+
+
+def _with_preposition(word: str) -> bool:
+    """بجائزة, لمنصب: a preposition on a longer word ends a name (ريم بسيوني بجائزة)."""
+    return len(word) >= 5 and word[0] in "بلكف"
 
 
 def _verbal_noun(word: str) -> bool:
@@ -434,9 +439,17 @@ def _organization_after(
     if known is not None and gazetteer.canon[known[2]][0] != LOCATION:
         return None  # "شركة أرامكو": the known name is the entity
     proper = head in gazetteer.proper_heads and not definite
+    after = _tokens(key, e)
+    # جماعة نصرة الإسلام (a construct), not جامعة بورتسموث البريطانية (an adjective)
+    construct = (
+        after is not None
+        and key.startswith("ال", after[0])
+        and not key[after[0] : after[1]].endswith(("ي", "يه"))
+    )
     if (
         known is None
         and proper
+        and not construct
         and word.isalpha()
         and not word.startswith(("ال", "لل"))
         and word not in gazetteer.stopwords
@@ -474,6 +487,13 @@ def _organization_after(
             break
         if definite and not words and not w.endswith(_ADJECTIVE_ENDINGS):
             break  # "الحزب الدستوري" names a party; "الهيئة النتائج" is a verb's subject and object
+        if words and w.startswith("بال") and (ts + 1) in starts:
+            # الجامعة الأمريكية بالقاهرة: a known place after "بـ" belongs to the name
+            end = position = starts[ts + 1][1]
+            words += 1
+            continue
+        if words and _relative_participle(key, w, te):
+            break  # جماعة ... المرتبطة بتنظيم القاعدة: the participle opens a relative phrase
         if w.startswith("ال") or (words and w.startswith(("وال", "لل"))):
             end = position = te
             words += 1
@@ -498,6 +518,17 @@ def _organization_after(
 
 
 _ADJECTIVE_ENDINGS = ("ي", "يه", "يا", "ا")
+
+
+def _relative_participle(key: str, word: str, end: int) -> bool:
+    """المرتبطة/المدعومة followed by بـ or لـ (not بال/لل): a relative phrase, not the name."""
+    if not (word.startswith("الم") and len(word) >= 6 and word.endswith("ه")):
+        return False
+    nxt = _tokens(key, end)
+    if nxt is None:
+        return False
+    following = key[nxt[0] : nxt[1]]
+    return following[0] in "بل" and not following.startswith(("بال", "لل"))
 
 
 def _adjective_or_plural(word: str) -> bool:
