@@ -21,7 +21,7 @@ from pipeline.extract.automaton import PROCLITICS, Matcher
 from pipeline.extract.lexicon_lines import read_lines
 from pipeline.extract.stopwords import Stopwords, load_stopwords
 from pipeline.text.document import Document
-from pipeline.text.normalize import DIACRITICS, matching_key
+from pipeline.text.normalize import DIACRITICS, fold, matching_key
 
 PERSON, ORGANIZATION, LOCATION = "person", "organization", "location"
 TYPES = (PERSON, ORGANIZATION, LOCATION)
@@ -30,6 +30,8 @@ LOCATIONS_FILE = "lexicons/locations.txt"
 ORGANIZATIONS_FILE = "lexicons/organizations.txt"
 PERSONS_FILE = "lexicons/persons.txt"
 TITLES_FILE = "lexicons/person_titles.txt"
+# The statement extractor's titles, written without the article (رئيس, سفير): used too.
+SPEAKER_TITLES_FILE = "lexicons/titles.txt"
 HEADS_FILE = "lexicons/organization_heads.txt"
 
 # Matcher values: (kind, index). Kinds:
@@ -59,6 +61,7 @@ class Entity:
 class Gazetteer:
     matcher: Matcher[tuple[int, int]]
     canon: tuple[tuple[str, str], ...]  # index -> (type, canonical name)
+    canon_keys: tuple[str, ...]  # index -> folded canonical name
     aliases: Mapping[str, int]  # folded name or alias -> canon index
     proper_heads: frozenset[int]  # head indices that may take a name without the article
     title_words: frozenset[str]  # folded words of titles and heads: never part of a name
@@ -100,6 +103,11 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         for title in line:
             entries.append((title, (_TITLE, i)))
             title_words.update(matching_key(title).split())
+    for line in read_lines(config_dir / SPEAKER_TITLES_FILE):
+        for title in line:
+            for form in (title, "ال" + title):
+                entries.append((form, (_TITLE, -1)))
+            title_words.update(matching_key(title).split())
     proper: set[int] = set()
     for i, line in enumerate(read_lines(config_dir / HEADS_FILE)):
         head = line[0].rstrip("+").strip()
@@ -111,6 +119,7 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
     return Gazetteer(
         matcher=Matcher(entries),
         canon=tuple(canon),
+        canon_keys=tuple(" ".join(matching_key(name).split()) for _, name in canon),
         aliases=MappingProxyType(aliases),
         proper_heads=frozenset(proper),
         title_words=frozenset(title_words),
@@ -148,25 +157,33 @@ class _Found:
 class _Collector:
     doc: Document
     gazetteer: Gazetteer
+    covered: bytearray  # key positions already counted as a mention
     found: dict[str, _Found] = field(default_factory=dict)  # folded canonical -> entity
-    covered: list[tuple[int, int]] = field(default_factory=list)
 
-    def add(self, kind: str, name: str, start: int, end: int, form: str | None = None) -> None:
-        """Record a mention at key span [start, end) of an entity of ``kind`` named ``name``."""
-        folded = " ".join(matching_key(name).split())
-        index = self.gazetteer.aliases.get(folded)
-        if index is not None and self.gazetteer.canon[index][0] == kind:
-            name = self.gazetteer.canon[index][1]
+    def add(
+        self, kind: str, name: str, start: int, end: int, form: str | None = None, index: int = -1
+    ) -> None:
+        """Record a mention at key span [start, end) of an entity of ``kind`` named ``name``
+        (or of gazetteer entry ``index``)."""
+        if index < 0:
             folded = " ".join(matching_key(name).split())
+            index = self.gazetteer.aliases.get(folded, -1)
+            if index >= 0 and self.gazetteer.canon[index][0] != kind:
+                index = -1
+        if index >= 0:
+            name, folded = self.gazetteer.canon[index][1], self.gazetteer.canon_keys[index]
         entity = self.found.get(folded)
         if entity is None:
-            if not _clean(name):
-                self.covered.append((start, end))
+            clean = _clean(name)
+            if not clean:
                 return
-            entity = self.found[folded] = _Found(kind, _clean(name), start)
+            entity = self.found[folded] = _Found(kind, clean, start)
         entity.count += 1
-        entity.forms[_clean(form if form is not None else self.display(start, end))] = None
-        self.covered.append((start, end))
+        entity.forms[form if form is not None else self.display(start, end)] = None
+        self.covered[start:end] = b"\x01" * (end - start)
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.covered[start:end])
 
     def display(self, start: int, end: int) -> str:
         s, e = self.doc.text_span(start, end)
@@ -179,39 +196,36 @@ def extract_entities(doc: Document, gazetteer: Gazetteer, speakers: Sequence[str
     ``speakers`` are statement speakers' names, taken as persons. Names in the title count too.
     """
     key = doc.key
-    collector = _Collector(doc, gazetteer)
+    collector = _Collector(doc, gazetteer, bytearray(len(key)))
     if not key and not doc.title:
         return []
     names: list[tuple[int, int, int]] = []
     triggers: list[tuple[int, int, int, int]] = []
-    for hit in gazetteer.matcher.find(key):
-        kind, index = hit.value
+    for start, end, (kind, index) in gazetteer.matcher.find(key):
         if kind == _NAME:
-            names.append((hit.start, hit.end, index))
+            names.append((start, end, index))
         else:
-            triggers.append((hit.start, hit.end, kind, index))
+            triggers.append((start, end, kind, index))
     starts = _resolve(names, len(key))
     found = _patterns(key, triggers, gazetteer, starts, collector)
     for start, end, index in starts.values():
         entity_type, canonical = gazetteer.canon[index]
-        collector.add(entity_type, canonical, start, end)
+        collector.add(entity_type, canonical, start, end, index=index)
     for entity_type, name, f_start, f_end in found:
         collector.add(entity_type, name, f_start, f_end)
     if doc.title:
-        title = matching_key(doc.title)
-        in_title = [
-            (h.start, h.end, h.value[1]) for h in gazetteer.matcher.find(title) if h.value[0] == _NAME
-        ]
+        title, title_map = fold(doc.title)
+        in_title = [(s, e, v[1]) for s, e, v in gazetteer.matcher.find(title) if v[0] == _NAME]
         for start, end, index in _resolve(in_title, len(title)).values():
             entity_type, canonical = gazetteer.canon[index]
-            collector.add(entity_type, canonical, -1, -1, form=_clean(title[start:end]))
-            collector.covered.pop()
+            form = doc.title[title_map[start] : title_map[end - 1] + 1]
+            collector.add(entity_type, canonical, 0, 0, form=form, index=index)
     for speaker in speakers:
         _add_speaker(collector, speaker)
     _add_surnames(collector)
     order = {t: i for i, t in enumerate(TYPES)}
     ranked = sorted(collector.found.values(), key=lambda f: (order.get(f.type, 3), -f.count, f.first))
-    return [Entity(f.type, f.name, tuple(f.forms), f.count) for f in ranked]
+    return [Entity(f.type, f.name, tuple(dict.fromkeys(map(_clean, f.forms))), f.count) for f in ranked]
 
 
 def _resolve(names: list[tuple[int, int, int]], length: int) -> dict[int, tuple[int, int, int]]:
@@ -238,6 +252,9 @@ def _patterns(
     Gazetteer names inside an organisation's name become part of it (``جامعة القاهرة``); a
     longer organisation replaces a shorter known one (``مجلس الأمن السيبراني``)."""
     triggers.sort(key=lambda t: (t[0], -t[1]))
+    named = bytearray(len(key))  # positions inside a gazetteer name
+    for start, end, _ in starts.values():
+        named[start:end] = b"\x01" * (end - start)
     found: list[tuple[str, str, int, int]] = []
     last_end = -1
     for start, end, kind, index in triggers:
@@ -245,13 +262,13 @@ def _patterns(
             continue
         known = starts.get(start)
         if kind == _TITLE:
-            if known is not None or _inside(start, starts):
+            if known is not None or named[start]:
                 continue
             last_end = end
             for p_start, p_end in _persons_after(key, end, gazetteer, starts):
                 found.append((PERSON, collector.display(p_start, p_end), p_start, p_end))
             continue
-        if (known is None and _inside(start, starts)) or (
+        if (known is None and named[start]) or (
             known is not None and gazetteer.canon[known[2]][0] != ORGANIZATION
         ):
             continue
@@ -275,11 +292,6 @@ def _patterns(
 def _nisba_only(key: str, start: int, end: int) -> bool:
     """Every word of ``key[start:end]`` is a nisba adjective (السيبراني, القومية)."""
     return all(w.endswith(("ي", "يه")) for w in key[start:end].split())
-
-
-def _inside(position: int, starts: Mapping[int, tuple[int, int, int]]) -> bool:
-    # Names are few; a linear check keeps this simple.
-    return any(s <= position < e for s, e, _ in starts.values())
 
 
 def _tokens(key: str, position: int) -> tuple[int, int] | None:
@@ -551,10 +563,6 @@ def _word_hits(key: str, word: str) -> list[tuple[int, int]]:
     return hits
 
 
-def _free(collector: _Collector, start: int, end: int) -> bool:
-    return all(end <= s or start >= e for s, e in collector.covered)
-
-
 def _add_speaker(collector: _Collector, speaker: str) -> None:
     folded = " ".join(matching_key(speaker).split())
     if not any(c.isalpha() for c in folded) or folded.startswith("ال"):
@@ -569,10 +577,9 @@ def _add_speaker(collector: _Collector, speaker: str) -> None:
     for known, entity in collector.found.items():
         if entity.type == PERSON and (known.endswith(" " + folded) or known.startswith(folded + " ")):
             return  # the surname or first name of a known person
-    hits = [h for h in _word_hits(collector.doc.key, folded) if _free(collector, *h)]
+    hits = [h for h in _word_hits(collector.doc.key, folded) if collector.free(*h)]
     if not hits:
         collector.add(PERSON, speaker, 0, 0, form=speaker)
-        collector.covered.pop()
         return
     for s, e in hits:
         collector.add(PERSON, collector.display(s, e), s, e)
@@ -591,7 +598,7 @@ def _add_surnames(collector: _Collector) -> None:
         if len(surname) < 3 or surname in collector.gazetteer.stopwords or surname in collector.found:
             continue
         for s, e in _word_hits(collector.doc.key, surname):
-            if _free(collector, s, e):
+            if collector.free(s, e):
                 entity.count += 1
-                entity.forms[_clean(collector.display(s, e))] = None
-                collector.covered.append((s, e))
+                entity.forms[collector.display(s, e)] = None
+                collector.covered[s:e] = b"\x01" * (e - s)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from pipeline.extract.automaton import NOUN_SUFFIXES, Hit, Matcher
+from pipeline.extract.automaton import NOUN_SUFFIXES, Matcher
 from pipeline.text.document import Document
 from pipeline.text.normalize import matching_key
 
@@ -173,7 +173,7 @@ def _zones(doc: Document, scoring: Scoring) -> tuple[list[int], list[float]]:
 
 
 def _accumulate(
-    hits: Iterable[Hit[_Value]],
+    hits: Iterable[tuple[int, int, _Value]],
     evidence: list[float],
     seen: dict[int, int],
     default: float,
@@ -182,7 +182,7 @@ def _accumulate(
     """Add weighted hits to ``evidence``. A hit strictly inside a longer phrase counts only through
     it: ``الأمن السيبراني`` is cybersecurity, not security too, and ``البرنامج النووي`` does not add
     ``نووي`` again. Of several labels' hits on one span, each label counts its heaviest."""
-    ordered = sorted((hit.start, -hit.end, hit.value) for hit in hits)
+    ordered = sorted((start, -end, value) for start, end, value in hits)
     best: dict[tuple[int, int], tuple[float, int, int]] = {}
     reach = -1  # furthest end of the hits that start before the current start
     group_start = group_end = -1
