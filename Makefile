@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SOURCES := pipeline agents tests $(wildcard benchmarks/*.py)
 
 .PHONY: run test lint typecheck pytest quality bench install clean
 
@@ -23,8 +24,8 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline agents tests benchmarks
-	$(BIN)/ruff format --check pipeline agents tests benchmarks
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

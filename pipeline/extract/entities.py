@@ -565,8 +565,8 @@ def _word_hits(key: str, word: str) -> list[tuple[int, int]]:
 
 def _add_speaker(collector: _Collector, speaker: str) -> None:
     folded = " ".join(matching_key(speaker).split())
-    if not any(c.isalpha() for c in folded) or folded.startswith("ال"):
-        return  # a description ("المتحدث باسم الوزارة"), not a name
+    if not any(char.isalpha() for char in folded) or folded.startswith("ال"):
+        return  # no name at all, or a description ("المتحدث باسم الوزارة")
     index = collector.gazetteer.aliases.get(folded)
     if index is not None and collector.gazetteer.canon[index][0] != PERSON:
         return

@@ -8,8 +8,11 @@ exactly to the display text with :meth:`Document.text_span`.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from pipeline.text.quotes import Quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +32,16 @@ class Document:
     key_map: Sequence[int]
     blocks: tuple[Block, ...]
     sentences: tuple[tuple[int, int], ...]
+    #: Quotations of ``text`` (sorted by start) and closing marks that close nothing.
+    quotes: tuple[Quote, ...] = ()
+    stray_quote_marks: tuple[int, ...] = ()
 
     def text_span(self, key_start: int, key_end: int) -> tuple[int, int]:
         """Map a half-open span of the key to the display text."""
         start = self.key_map[key_start]
         end = self.key_map[key_end - 1] + 1 if key_end > key_start else start
         return start, end
+
+    def key_offset(self, text_offset: int) -> int:
+        """The first key position at or after a display offset (inverse of ``key_map``)."""
+        return bisect_left(self.key_map, text_offset)

@@ -14,7 +14,7 @@ from array import array
 DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0656)) + "\u0670"
 _DIACRITICS_RE = re.compile(f"[{DIACRITICS}]")
 
-QUOTE_MARKS = "\"“”„‟«»‹›〝〞＂"
+QUOTE_MARKS = '"“”„‟«»‹›〝〞＂'
 
 _FOLD = str.maketrans(
     {

@@ -1,40 +1,30 @@
-"""Raw article text -> Document. A first version: the cleaning issue deepens each step."""
+"""Raw article text -> Document: display text, boilerplate removed, key, quotes, blocks, sentences."""
 
 from __future__ import annotations
 
-import re
-
-from pipeline.text.document import Block, Document
+from pipeline.text.boilerplate import BoilerplateMarkers, default_markers, strip_boilerplate
+from pipeline.text.clean import clean_display
+from pipeline.text.document import Document
 from pipeline.text.normalize import fold
-
-_TAG_RE = re.compile(r"<[^<>]{0,2000}>")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u0640"))
-_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_SENTENCE_END_RE = re.compile(r"[.!?؟؛]+")
+from pipeline.text.quotes import find_quotes
+from pipeline.text.segment import blocks_of, sentences_of
 
 
-def prepare(body: str, title: str = "") -> Document:
-    text = _clean(body)
+def prepare(body: str, title: str = "", *, boilerplate: BoilerplateMarkers | None = None) -> Document:
+    """Clean ``body`` for display and segment it; ``boilerplate`` defaults to the project's markers."""
+    markers = default_markers() if boilerplate is None else boilerplate
+    text = strip_boilerplate(clean_display(body), markers)
     key, key_map = fold(text)
-    blocks: list[Block] = []
-    sentences: list[tuple[int, int]] = []
-    position = 0
-    for line in text.split("\n"):
-        start, end = position, position + len(line)
-        position = end + 1
-        if not line:
-            continue
-        blocks.append(Block(start, end, heading=len(line) < 40 and not _SENTENCE_END_RE.search(line)))
-        cursor = start
-        for match in _SENTENCE_END_RE.finditer(text, start, end):
-            sentences.append((cursor, match.end()))
-            cursor = match.end()
-        if cursor < end:
-            sentences.append((cursor, end))
-    return Document(_clean(title), text, key, key_map, tuple(blocks), tuple(sentences))
-
-
-def _clean(raw: str) -> str:
-    text = _TAG_RE.sub(" ", raw).translate(_INVISIBLE)
-    lines = (_SPACES_RE.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)
+    scan = find_quotes(text)
+    blocks = blocks_of(text)
+    sentences = sentences_of(text, blocks, scan.quotes)
+    return Document(
+        title=clean_display(title).replace("\n", " "),
+        text=text,
+        key=key,
+        key_map=key_map,
+        blocks=blocks,
+        sentences=sentences,
+        quotes=scan.quotes,
+        stray_quote_marks=scan.stray,
+    )

@@ -1,0 +1,1 @@
+"""The Faust agents: thin loops that move bytes through the pure stages of pipeline.stages."""

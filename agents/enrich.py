@@ -1,0 +1,20 @@
+"""Agent `enrich`: news.clean -> news.enriched, news.statements, news.topics."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import faust
+
+from agents.loop import run_stage
+from pipeline.app import PipelineTopics
+from pipeline.enrich import Resources
+from pipeline.stages import ENRICH, enrich_stage
+
+
+def register(app: faust.App, topics: PipelineTopics, resources: Resources) -> None:
+    handler = partial(enrich_stage, resources=resources)
+
+    @app.agent(topics.clean, name=ENRICH, concurrency=1)
+    async def enrich(stream: faust.StreamT[bytes]) -> None:
+        await run_stage(stream, ENRICH, handler, topics)

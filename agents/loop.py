@@ -1,0 +1,44 @@
+"""The one loop every agent runs: decode -> call the pure stage -> send, or dead-letter."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import faust
+
+from pipeline.app import PipelineTopics
+from pipeline.models import EventError
+from pipeline.stages import Output, dead_letter
+
+log = logging.getLogger(__name__)
+
+Stage = Callable[[bytes | None, bytes | None], list[Output]]
+
+
+async def run_stage(stream: faust.StreamT[bytes], stage: str, handler: Stage, topics: PipelineTopics) -> None:
+    async for event in stream.events():
+        message = event.message
+        try:
+            outputs = handler(message.key, message.value)
+        except EventError as exc:
+            outputs = [_letter(stage, str(exc), message)]
+        except Exception as exc:  # a bug in the core must not stop the stream: dead-letter it
+            log.exception(
+                "%s: unexpected error on %s[%d]@%d", stage, message.topic, message.partition, message.offset
+            )
+            outputs = [_letter(stage, f"internal error: {type(exc).__name__}: {exc}", message)]
+        for output in outputs:
+            await topics.by_name(output.topic).send(key=output.key, value=output.value)
+
+
+def _letter(stage: str, error: str, message: faust.types.Message) -> Output:
+    return dead_letter(
+        stage,
+        error,
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        key=message.key,
+        value=message.value,
+    )

@@ -1,0 +1,34 @@
+"""Kafka client factories (aiokafka), configured from Settings in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from pipeline.settings import Settings
+
+
+def producer(settings: Settings, **options: Any) -> AIOKafkaProducer:
+    """An acks=all producer; no idempotence/transactions (the embedded broker has neither)."""
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.bootstrap,
+        client_id=f"{settings.app_id}-producer",
+        acks="all",
+        linger_ms=options.pop("linger_ms", 5),
+        max_request_size=options.pop("max_request_size", max(1_048_576, settings.max_article_bytes * 3)),
+        **settings.kafka_client_options(),
+        **options,
+    )
+
+
+def consumer(settings: Settings, **options: Any) -> AIOKafkaConsumer:
+    """A consumer without a group unless ``group_id`` is given (manual assignment starts at once)."""
+    return AIOKafkaConsumer(
+        bootstrap_servers=settings.bootstrap,
+        client_id=f"{settings.app_id}-consumer",
+        enable_auto_commit=options.pop("enable_auto_commit", False),
+        auto_offset_reset=options.pop("auto_offset_reset", "earliest"),
+        **settings.kafka_client_options(),
+        **options,
+    )

@@ -1,0 +1,157 @@
+"""Lexicons for statement extraction: data in ``config/lexicons/*.txt``, loaded once, immutable.
+
+Every file is UTF-8 text, one entry a line, ``#`` starts a comment. Entries are stored as matching
+keys (``pipeline.text.normalize.matching_key``), so a lexicon written with or without hamza,
+diacritics or tanwin matches every spelling of the text. Each file's header says what it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from pipeline.text.normalize import matching_key
+
+LEXICON_DIR = "lexicons"
+_VERB_PREFIXES = ("", "و", "ف")
+_VERB_ENDINGS = ("", "ت", "ا", "وا", "تا")
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A word that introduces reported speech."""
+
+    lemma: str  # as written in the lexicon
+    kind: str  # verb | participle | document (impersonal: جاء في البيان)
+    prepositions: frozenset[str]  # keys of prepositions that introduce nominal content
+    prefixed: bool  # the form carries و/ف: it starts a new clause
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseSet:
+    """Phrases as key-token tuples, indexed by their first token, longest first."""
+
+    by_first: Mapping[str, tuple[tuple[str, ...], ...]]
+
+    def match(self, tokens: list[str], index: int, end: int | None = None) -> int:
+        """Length in tokens of the longest phrase starting at ``tokens[index]`` (0 if none)."""
+        if index >= len(tokens):
+            return 0
+        stop = len(tokens) if end is None else min(end, len(tokens))
+        for phrase in self.by_first.get(tokens[index], ()):
+            if index + len(phrase) <= stop and tuple(tokens[index : index + len(phrase)]) == phrase:
+                return len(phrase)
+        return 0
+
+    def __contains__(self, token: object) -> bool:
+        return any(len(p) == 1 for p in self.by_first.get(token, ())) if isinstance(token, str) else False
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicons:
+    triggers: Mapping[str, Trigger]  # key form (with its prefix) -> trigger
+    titles: frozenset[str]  # keys of title words without ال
+    honorifics: frozenset[str]
+    organizations: PhraseSet
+    groups: PhraseSet
+    documents: PhraseSet
+    anonymous: PhraseSet
+    media: PhraseSet
+    carriers: PhraseSet
+    subject_stops: PhraseSet
+    complement_blockers: frozenset[str]
+
+
+def read_entries(path: Path) -> list[str]:
+    """Non-empty lines of a lexicon file without comments; a missing file is an empty lexicon."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    entries = (line.split("#", 1)[0].strip() for line in source.splitlines())
+    return [entry for entry in entries if entry]
+
+
+def phrase_set(entries: Iterable[str]) -> PhraseSet:
+    grouped: dict[str, set[tuple[str, ...]]] = {}
+    for entry in entries:
+        tokens = tuple(key_tokens(entry))
+        if tokens:
+            grouped.setdefault(tokens[0], set()).add(tokens)
+    return PhraseSet(
+        MappingProxyType(
+            {first: tuple(sorted(group, key=len, reverse=True)) for first, group in grouped.items()}
+        )
+    )
+
+
+def key_tokens(text: str) -> list[str]:
+    """Key tokens the way the extractor sees them (tatweel-free, folded, split on spaces)."""
+    return matching_key(text.replace("ـ", "")).split()
+
+
+def strip_article(token: str) -> str:
+    return token[2:] if token.startswith("ال") and len(token) > 3 else token
+
+
+def _triggers(verbs: list[str], participles: list[str], document_verbs: list[str]) -> dict[str, Trigger]:
+    found: dict[str, Trigger] = {}
+
+    def add(form: str, trigger: Trigger) -> None:
+        found.setdefault(form, trigger)
+
+    for line in verbs:
+        words = line.split()
+        forms = [w for w in words if not w.startswith("+")]
+        preps = frozenset(matching_key(w[1:]) for w in words if w.startswith("+") and len(w) > 1)
+        if not forms:
+            continue
+        lemma, base = forms[0], matching_key(forms[0])
+        variants = [base + ending for ending in _VERB_ENDINGS] + [matching_key(f) for f in forms[1:]]
+        for variant in variants:
+            for prefix in _VERB_PREFIXES:
+                add(prefix + variant, Trigger(lemma, "verb", preps, bool(prefix)))
+    for line in participles:
+        words = line.split()
+        forms = [w for w in words if not w.startswith("+")]
+        preps = frozenset(matching_key(w[1:]) for w in words if w.startswith("+") and len(w) > 1)
+        if not forms:
+            continue
+        lemma, base = forms[0], matching_key(forms[0])
+        stem = base[:-1] if base.endswith("ا") else base
+        for variant in (base, stem + "ه", stem + "ين", stem + "ون", stem + "تين", stem + "ات"):
+            add(variant, Trigger(lemma, "participle", preps, False))
+            add("و" + variant, Trigger(lemma, "participle", preps, True))
+    for line in document_verbs:
+        for form in line.split():
+            base = matching_key(form)
+            for variant in (base, base + "ت"):
+                for prefix in _VERB_PREFIXES:
+                    add(prefix + variant, Trigger(form, "document", frozenset(), bool(prefix)))
+    return found
+
+
+def load_lexicons(config_dir: Path) -> Lexicons:
+    """Read ``config_dir/lexicons/*.txt`` once; the result is shared by every extraction."""
+    base = Path(config_dir) / LEXICON_DIR
+
+    def entries(name: str) -> list[str]:
+        return read_entries(base / f"{name}.txt")
+
+    return Lexicons(
+        triggers=MappingProxyType(
+            _triggers(entries("reporting_verbs"), entries("participles"), entries("document_verbs"))
+        ),
+        titles=frozenset(strip_article(key_tokens(e)[0]) for e in entries("titles") if key_tokens(e)),
+        honorifics=frozenset(matching_key(e) for e in entries("honorifics")),
+        organizations=phrase_set(entries("speaker_organizations")),
+        groups=phrase_set(entries("groups")),
+        documents=phrase_set(entries("documents")),
+        anonymous=phrase_set(entries("anonymous")),
+        media=phrase_set(entries("media")),
+        carriers=phrase_set(entries("carriers")),
+        subject_stops=phrase_set(entries("subject_stops")),
+        complement_blockers=frozenset(matching_key(e) for e in entries("complement_blockers")),
+    )

@@ -1,0 +1,138 @@
+"""The pipeline's stages as functions from one input message to the messages it produces.
+
+No Kafka here: an agent hands a stage the bytes it consumed and sends back what the stage returns.
+A stage raises ``EventError`` for input it rejects (the agent dead-letters it with that reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline import topics
+from pipeline.enrich import Resources, enrich
+from pipeline.identity import stable_id
+from pipeline.models import (
+    CleanArticle,
+    DeadLetter,
+    EventError,
+    RawArticle,
+    StatementEvent,
+    TopicEvent,
+    decode,
+    decode_object,
+    encode,
+    validate,
+)
+from pipeline.text.language import arabic_share
+from pipeline.text.prepare import prepare
+
+CLEAN = "clean"
+ENRICH = "enrich"
+
+#: Below this share of Arabic letters among all letters an article is not ours to process.
+MIN_ARABIC_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    topic: str
+    key: bytes | None
+    value: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_article_bytes: int
+
+
+def clean_stage(key: bytes | None, value: bytes | None, limits: Limits) -> list[Output]:
+    """news.raw -> news.clean: validate, clean the text, keep the article's identity."""
+    if value is not None and len(value) > limits.max_article_bytes * 2 + 65_536:
+        # Rejected before parsing: a huge message must not cost a huge parse.
+        raise EventError(
+            f"article too large: {len(value)} bytes (limit {limits.max_article_bytes} bytes of text)"
+        )
+    obj = decode_object(value)
+    if obj.get("id") in (None, ""):
+        obj["id"] = _id_from(key, obj)
+    raw = validate(RawArticle, obj)
+    size = len(raw.text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_article_bytes:
+        raise EventError(f"article too large: {size} bytes of text (limit {limits.max_article_bytes})")
+    doc = prepare(raw.text, raw.title)
+    if not doc.text:
+        raise EventError("empty article: no text left after cleaning")
+    share = arabic_share(doc.text)
+    if share < MIN_ARABIC_SHARE:
+        raise EventError(
+            f"not an Arabic article: {share:.0%} of its letters are Arabic (need {MIN_ARABIC_SHARE:.0%})"
+        )
+    cleaned = CleanArticle(
+        id=raw.id,
+        text=doc.text,
+        url=raw.url,
+        feed=raw.feed,
+        title=doc.title,
+        published=raw.published,
+        language="ar",
+        revision=raw.revision,
+    )
+    return [Output(topics.CLEAN, raw.id.encode(), encode(cleaned))]
+
+
+def _id_from(key: bytes | None, obj: dict[str, object]) -> str:
+    """An article without an id takes its Kafka key, else a hash of its content."""
+    if key:
+        try:
+            return key.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return stable_id(str(obj.get("title") or ""), str(obj.get("text") or ""))
+
+
+def enrich_stage(key: bytes | None, value: bytes | None, resources: Resources) -> list[Output]:
+    """news.clean -> news.enriched + one news.statements event per statement + news.topics per label."""
+    article = decode(CleanArticle, value)
+    enriched = enrich(article, resources)
+    article_key = article.id.encode()
+    outputs = [Output(topics.ENRICHED, article_key, encode(enriched))]
+    for statement in enriched.statements:
+        event = StatementEvent(
+            id=statement.id,
+            article_id=article.id,
+            speaker=statement.speaker,
+            verb=statement.verb,
+            kind=statement.kind,
+            text=statement.text,
+            span=statement.span,
+            via=statement.via,
+            topics=statement.topics,
+            url=article.url,
+            title=enriched.title,
+            published=article.published,
+            revision=article.revision,
+        )
+        outputs.append(Output(topics.STATEMENTS, article_key, encode(event)))
+    for topic in enriched.topics:
+        labelled = [st.id for st in enriched.statements if topic.label in st.topics]
+        event_ = TopicEvent(
+            label=topic.label,
+            score=topic.score,
+            article_id=article.id,
+            url=article.url,
+            title=enriched.title,
+            published=article.published,
+            statements=labelled,
+            revision=article.revision,
+        )
+        outputs.append(Output(topics.TOPICS, topic.label.encode(), encode(event_)))
+    return outputs
+
+
+def dead_letter(
+    stage: str, error: str, *, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None
+) -> Output:
+    letter = DeadLetter.of(
+        stage=stage, error=error, topic=topic, partition=partition, offset=offset, key=key, value=value
+    )
+    return Output(topics.DLQ, key, encode(letter))

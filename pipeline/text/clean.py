@@ -1,0 +1,169 @@
+"""Display text: what users read.
+
+Strips HTML tags, scripts/styles and entities, bidi and zero-width marks, tatweel; folds Arabic
+presentation forms (ﻻ → لا); turns every space variant into a plain space and every paragraph into
+one line. Keeps hamza, ة, ى, diacritics (optional) and the original quote marks.
+
+Every step is one linear pass (bounded regex repetitions or ``str.find`` scans), so hostile input
+cannot make it backtrack. ``clean_display`` is idempotent: tags are matched up to the first ``>``
+so stripping cannot create a new tag, and entities nested in ``&amp;`` chains decode in one go.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from pipeline.text.normalize import DIACRITICS
+
+# Tags whose end means a paragraph break; any other tag vanishes (inline) or becomes a space.
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "br",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "hr",
+        "pre",
+        "dd",
+        "dt",
+        "dl",
+    ]
+)
+_INLINE_TAGS = frozenset(
+    [
+        "a",
+        "b",
+        "i",
+        "u",
+        "em",
+        "strong",
+        "span",
+        "font",
+        "sup",
+        "sub",
+        "small",
+        "mark",
+        "abbr",
+        "cite",
+        "q",
+        "s",
+        "strike",
+    ]
+)
+# A tag: '<' then a letter, '/', '!' or '?', up to the first '>' (bounded; never backtracks).
+_TAG_RE = re.compile(r"<([A-Za-z/!?])([^>]{0,4000})>")
+_TAG_NAME_RE = re.compile(r"/?\s{0,5}([A-Za-z][A-Za-z0-9]{0,15})")
+# Entities, with any '&amp;' / '&#38;' chain in front collapsed (double-escaped feeds).
+_ENTITY_RE = re.compile(
+    r"&(?:amp;|#0{0,5}38;|#[xX]0{0,5}26;){0,64}(#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)"
+)
+_ENTITY_TAIL_RE = re.compile(r"#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?")
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u00ad\u061c\u0640\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+        "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\ufff9\ufffa\ufffb",
+    )
+)
+_DROP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
+_PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]+")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
+_LINE_BREAKS_RE = re.compile("\r\n|[\r\u2028\u2029\x85\v\f]")
+_SPACES_RE = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]+")
+_RAW_TAG_BLOCKS = ("script", "style", "noscript", "template")
+
+
+def clean_display(raw: str, *, keep_diacritics: bool = True) -> str:
+    """The display text of ``raw``: one paragraph per line, no empty lines, no outer spaces."""
+    text = _SURROGATE_RE.sub("", raw)
+    if "<" in text:
+        text = _drop_raw_blocks(text)
+    if "&" in text:
+        text = _unescape(text)
+    if "<" in text:
+        text = _TAG_RE.sub(_replace_tag, text)
+    text = _PRESENTATION_RE.sub(_fold_presentation, text)
+    text = text.translate(_INVISIBLE)
+    if not keep_diacritics:
+        text = text.translate(_DROP_DIACRITICS)
+    text = _CONTROL_RE.sub(" ", _LINE_BREAKS_RE.sub("\n", text))
+    lines = (_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _unescape(text: str) -> str:
+    def decode(match: re.Match[str]) -> str:
+        entity = match.group(1)
+        decoded = html.unescape("&" + entity)
+        if decoded.startswith("&"):  # unknown entity: keep it as written (minus the &amp; chain)
+            return "&" + entity
+        # A decoded '<' must not start a tag on the next pass, nor a decoded '&' a new entity.
+        decoded = decoded.replace("<", "‹").replace(">", "›")
+        if "&" in decoded:
+            tail = _ENTITY_TAIL_RE.match(match.string, match.end())
+            if tail and html.unescape("&" + tail.group(0)) != "&" + tail.group(0):
+                decoded = decoded.replace("&", "＆")
+        return decoded
+
+    return _ENTITY_RE.sub(decode, text)
+
+
+def _replace_tag(match: re.Match[str]) -> str:
+    name = _TAG_NAME_RE.match(match.group(1) + match.group(2))
+    tag = name.group(1).lower() if name else ""
+    if tag in _BLOCK_TAGS:
+        return "\n"
+    if tag in _INLINE_TAGS:
+        return ""
+    return " "
+
+
+def _drop_raw_blocks(text: str) -> str:
+    """Remove <script>…</script> and friends with their content (str.find scans: linear)."""
+    lower = text.lower()
+    if not any(f"<{tag}" in lower for tag in _RAW_TAG_BLOCKS):
+        return text
+    out: list[str] = []
+    position = 0
+    while True:
+        starts = [(lower.find(f"<{tag}", position), tag) for tag in _RAW_TAG_BLOCKS]
+        found = [(start, tag) for start, tag in starts if start >= 0]
+        if not found:
+            break
+        start, tag = min(found)
+        closing = lower.find(f"</{tag}", start)
+        out.append(text[position:start])
+        if closing < 0:
+            position = len(text)
+            break
+        end = lower.find(">", closing)
+        position = len(text) if end < 0 else end + 1
+        out.append(" ")
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _fold_presentation(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group(0))

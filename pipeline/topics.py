@@ -1,0 +1,126 @@
+"""Topic names and their explicit, idempotent creation.
+
+Every topic is created before any agent starts: the embedded broker gives auto-created topics
+4 partitions whatever the client asked, and Faust refuses to start when a table's changelog and its
+source topic disagree on partitions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from pipeline.settings import Settings
+
+RAW = "news.raw"
+CLEAN = "news.clean"
+ENRICHED = "news.enriched"
+STATEMENTS = "news.statements"
+TOPICS = "news.topics"
+DLQ = "news.dlq"
+#: What the feed pollers remember (seen ids, ETags, backoff); compacted, one partition keeps it ordered.
+FEED_STATE = "news.feed-state"
+FEED_STATE_CONFIG = {"cleanup.policy": "compact"}
+
+PIPELINE_TOPICS = (RAW, CLEAN, ENRICHED, STATEMENTS, TOPICS, DLQ)
+
+#: Short names accepted on the command line (`naba tail statements`).
+ALIASES = {name.removeprefix("news."): name for name in PIPELINE_TOPICS}
+
+log = logging.getLogger(__name__)
+
+
+class TopicError(RuntimeError):
+    """A topic could not be created or has an unusable layout."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    config: dict[str, str] = field(default_factory=dict)
+
+
+def resolve(name: str) -> str:
+    """`statements` -> `news.statements`; full names pass through."""
+    return ALIASES.get(name, name)
+
+
+def pipeline_specs(settings: Settings) -> list[TopicSpec]:
+    return [
+        *(TopicSpec(name, settings.partitions) for name in PIPELINE_TOPICS),
+        TopicSpec(FEED_STATE, 1, dict(FEED_STATE_CONFIG)),
+    ]
+
+
+def admin_client(settings: Settings) -> KafkaAdminClient:
+    return KafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id=f"{settings.app_id}-admin",
+        request_timeout_ms=15_000,
+        **settings.kafka_client_options(),
+    )
+
+
+def ensure_topics(settings: Settings, extra: Iterable[TopicSpec] = ()) -> list[str]:
+    """Create the pipeline's topics (and ``extra``) if missing; return the names created.
+
+    Existing topics are left as they are; one with fewer partitions than configured is reported,
+    because the embedded broker cannot add partitions and Kafka would re-hash keys if it did.
+    """
+    specs = [*pipeline_specs(settings), *extra]
+    admin = admin_client(settings)
+    try:
+        existing = set(admin.list_topics())
+        missing = [spec for spec in specs if spec.name not in existing]
+        created: list[str] = []
+        for spec in missing:
+            try:
+                admin.create_topics(
+                    [
+                        NewTopic(
+                            spec.name, spec.partitions, settings.replication_factor, topic_configs=spec.config
+                        )
+                    ]
+                )
+                created.append(spec.name)
+            except TopicAlreadyExistsError:
+                pass  # another process created it between list and create
+        _check_partitions(admin, specs)
+        return created
+    except KafkaError as exc:
+        raise TopicError(f"could not create topics on {settings.bootstrap}: {exc}") from None
+    finally:
+        admin.close()
+
+
+def _check_partitions(admin: KafkaAdminClient, specs: list[TopicSpec]) -> None:
+    described = {
+        topic["name"]: len(topic["partitions"]) for topic in admin.describe_topics([s.name for s in specs])
+    }
+    for spec in specs:
+        count = described.get(spec.name)
+        if count is None:
+            raise TopicError(f"topic {spec.name} was not created")
+        if count != spec.partitions:
+            log.warning(
+                "topic %s has %d partitions, configured %d; the existing layout is kept "
+                "(delete the topic or set NABA_PARTITIONS=%d)",
+                spec.name,
+                count,
+                spec.partitions,
+                count,
+            )
+
+
+def partition_counts(settings: Settings, names: Iterable[str]) -> dict[str, int]:
+    """Partitions per existing topic, from the broker's metadata."""
+    admin = admin_client(settings)
+    try:
+        return {topic["name"]: len(topic["partitions"]) for topic in admin.describe_topics(list(names))}
+    finally:
+        admin.close()

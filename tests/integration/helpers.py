@@ -1,0 +1,81 @@
+"""Helpers for tests on the embedded broker: start a worker, produce, collect a topic."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from aiokafka import TopicPartition
+
+from pipeline.clients import consumer, producer
+from pipeline.processes import die_with_parent, stop_process
+from pipeline.settings import Settings
+from pipeline.topics import partition_counts
+from tests.conftest import env_for
+
+
+def start_worker(settings_env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "worker"],
+            env=env_for(settings_env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
+        )
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    stop_process(process, timeout=20)
+
+
+async def produce(settings: Settings, topic: str, messages: list[tuple[bytes | None, bytes | None]]) -> None:
+    client = producer(settings)
+    await client.start()
+    try:
+        for key, value in messages:
+            await client.send_and_wait(topic, value, key=key)
+    finally:
+        await client.stop()
+
+
+Record = tuple[bytes | None, bytes]
+
+
+async def collect(
+    settings: Settings,
+    topic: str,
+    done: Callable[[list[Record]], bool],
+    timeout: float = 90.0,
+    worker: subprocess.Popen[bytes] | None = None,
+) -> list[Record]:
+    """Read ``topic`` from the beginning until ``done(records)`` or the timeout; return what was read.
+
+    With ``worker``, fail at once if that process has exited instead of waiting out the timeout.
+    """
+    reader = consumer(settings)
+    await reader.start()
+    records: list[Record] = []
+    try:
+        count = partition_counts(settings, [topic])[topic]
+        partitions = [TopicPartition(topic, p) for p in range(count)]
+        reader.assign(partitions)
+        await reader.seek_to_beginning(*partitions)
+        deadline = time.monotonic() + timeout
+        while not done(records) and time.monotonic() < deadline:
+            if worker is not None and worker.poll() is not None:
+                raise AssertionError(f"the worker exited with code {worker.returncode}; see its log")
+            batches = await reader.getmany(timeout_ms=300)
+            for batch in batches.values():
+                records.extend((record.key, record.value) for record in batch)
+        return records
+    finally:
+        await reader.stop()
+
+
+def run(coroutine: object) -> object:
+    return asyncio.run(coroutine)  # type: ignore[arg-type]

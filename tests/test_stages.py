@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from pipeline import topics
+from pipeline.enrich import Resources
+from pipeline.identity import stable_id
+from pipeline.models import EventError, RawArticle, encode
+from pipeline.settings import load_settings
+from pipeline.stages import Limits, clean_stage, enrich_stage
+from tests.conftest import SEED
+
+LIMITS = Limits(max_article_bytes=100_000)
+
+
+@pytest.fixture(scope="module")
+def resources() -> Resources:
+    return Resources.load(load_settings(environ={}).config_dir)
+
+
+def _raw(text: str, **fields: object) -> bytes:
+    return encode(RawArticle(id=fields.pop("id", "a1"), text=text, **fields))  # type: ignore[arg-type]
+
+
+def test_clean_keeps_identity_and_cleans_text() -> None:
+    (out,) = clean_stage(
+        b"a1", _raw("<p>قال   الوزير\u200f إن الوضع مستقر</p>", title="عنوان", revision=2), LIMITS
+    )
+    assert out.topic == topics.CLEAN
+    assert out.key == b"a1"
+    cleaned = orjson.loads(out.value)
+    assert cleaned["schema"] == "naba.clean/1"
+    assert cleaned["text"] == "قال الوزير إن الوضع مستقر"
+    assert cleaned["revision"] == 2
+
+
+def test_an_article_without_id_takes_its_key_or_a_content_hash() -> None:
+    value = b'{"text": "\xd9\x82\xd8\xa7\xd9\x84 \xd8\xa7\xd9\x84\xd9\x88\xd8\xb2\xd9\x8a\xd8\xb1"}'
+    (keyed,) = clean_stage(b"from-key", value, LIMITS)
+    assert keyed.key == b"from-key"
+    (hashed,) = clean_stage(None, value, LIMITS)
+    assert hashed.key == stable_id("", "قال الوزير").encode()
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (b"", "empty message"),
+        (b'{"id": "x", "text": "<p> </p>"}', "empty article"),
+        (_raw("The minister said the situation is stable."), "not an Arabic article"),
+        (_raw("قال " * 30_000), "article too large"),
+        (b"x" * 300_000, "article too large"),
+        (b'{"id": "x", "text": "\\u0642\\u0627\\u0644", "revision": "one"}', "'revision' must be an integer"),
+    ],
+)
+def test_clean_refuses_bad_articles_with_a_reason(value: bytes, reason: str) -> None:
+    with pytest.raises(EventError, match=reason):
+        clean_stage(b"x", value, LIMITS)
+
+
+def test_enrich_emits_the_article_its_statements_and_its_topics(resources: Resources) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    (cleaned,) = clean_stage(None, _raw(text, id="seed"), LIMITS)
+    outputs = enrich_stage(cleaned.key, cleaned.value, resources)
+    by_topic: dict[str, list[bytes]] = {}
+    for out in outputs:
+        by_topic.setdefault(out.topic, []).append(out.value)
+    (enriched,) = (orjson.loads(v) for v in by_topic[topics.ENRICHED])
+    assert len(by_topic[topics.STATEMENTS]) == len(enriched["statements"]) >= 15
+    assert [orjson.loads(v)["label"] for v in by_topic[topics.TOPICS]] == [
+        t["label"] for t in enriched["topics"]
+    ]
+    keys = {out.topic: out.key for out in outputs if out.topic != topics.TOPICS}
+    assert set(keys.values()) == {b"seed"}
+    assert all(
+        out.key == orjson.loads(out.value)["label"].encode() for out in outputs if out.topic == topics.TOPICS
+    )
+
+
+def test_enrich_is_deterministic_in_keys_and_ids(resources: Resources) -> None:
+    (cleaned,) = clean_stage(None, _raw(SEED.read_text(encoding="utf-8"), id="seed"), LIMITS)
+    first = enrich_stage(cleaned.key, cleaned.value, resources)
+    second = enrich_stage(cleaned.key, cleaned.value, resources)
+    ids = [orjson.loads(out.value).get("id") for out in first]
+    assert ids == [orjson.loads(out.value).get("id") for out in second]
+    assert [out.key for out in first] == [out.key for out in second]
+
+
+def test_enrich_refuses_a_raw_article_on_the_clean_topic(resources: Resources) -> None:
+    with pytest.raises(EventError, match=r"unsupported schema 'naba\.raw/1'"):
+        enrich_stage(b"x", _raw("قال"), resources)
+
+
+def test_seed_file_exists_where_the_tests_expect_it() -> None:
+    assert Path(SEED).stat().st_size > 1000
