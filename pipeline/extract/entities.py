@@ -12,7 +12,7 @@ passed in as persons. A person's surname alone (``أنتونوف``) counts as a 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -66,6 +66,7 @@ class Gazetteer:
     proper_heads: frozenset[int]  # head indices that may take a name without the article
     title_words: frozenset[str]  # folded words of titles and heads: never part of a name
     stopwords: Stopwords
+    entries: tuple[tuple[str, tuple[int, int]], ...]  # for automata shared with other lexicons
 
 
 def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gazetteer:
@@ -107,7 +108,6 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         for title in line:
             for form in (title, "ال" + title):
                 entries.append((form, (_TITLE, -1)))
-            title_words.update(matching_key(title).split())
     proper: set[int] = set()
     for i, line in enumerate(read_lines(config_dir / HEADS_FILE)):
         head = line[0].rstrip("+").strip()
@@ -124,6 +124,7 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         proper_heads=frozenset(proper),
         title_words=frozenset(title_words),
         stopwords=stopwords,
+        entries=tuple(entries),
     )
 
 
@@ -195,13 +196,26 @@ def extract_entities(doc: Document, gazetteer: Gazetteer, speakers: Sequence[str
 
     ``speakers`` are statement speakers' names, taken as persons. Names in the title count too.
     """
+    title_hits = gazetteer.matcher.find(matching_key(doc.title)) if doc.title else []
+    return entities_from_hits(doc, gazetteer, gazetteer.matcher.find(doc.key), title_hits, speakers)
+
+
+def entities_from_hits(
+    doc: Document,
+    gazetteer: Gazetteer,
+    hits: Iterable[tuple[int, int, tuple[int, int]]],
+    title_hits: Iterable[tuple[int, int, tuple[int, int]]],
+    speakers: Sequence[str] = (),
+) -> list[Entity]:
+    """:func:`extract_entities` from gazetteer hits already found in ``doc.key`` and the title key
+    (so one automaton pass can serve several extractors)."""
     key = doc.key
     collector = _Collector(doc, gazetteer, bytearray(len(key)))
     if not key and not doc.title:
         return []
     names: list[tuple[int, int, int]] = []
     triggers: list[tuple[int, int, int, int]] = []
-    for start, end, (kind, index) in gazetteer.matcher.find(key):
+    for start, end, (kind, index) in hits:
         if kind == _NAME:
             names.append((start, end, index))
         else:
@@ -215,7 +229,7 @@ def extract_entities(doc: Document, gazetteer: Gazetteer, speakers: Sequence[str
         collector.add(entity_type, name, f_start, f_end)
     if doc.title:
         title, title_map = fold(doc.title)
-        in_title = [(s, e, v[1]) for s, e, v in gazetteer.matcher.find(title) if v[0] == _NAME]
+        in_title = [(s, e, v[1]) for s, e, v in title_hits if v[0] == _NAME]
         for start, end, index in _resolve(in_title, len(title)).values():
             entity_type, canonical = gazetteer.canon[index]
             form = doc.title[title_map[start] : title_map[end - 1] + 1]
@@ -267,6 +281,7 @@ def _patterns(
             last_end = end
             for p_start, p_end in _persons_after(key, end, gazetteer, starts):
                 found.append((PERSON, collector.display(p_start, p_end), p_start, p_end))
+                last_end = p_end  # a title word inside the name (حسن شيخ محمود) is no trigger
             continue
         if (known is None and named[start]) or (
             known is not None and gazetteer.canon[known[2]][0] != ORGANIZATION

@@ -16,7 +16,8 @@ import re
 import string
 from collections import Counter
 from functools import lru_cache
-from itertools import chain, count, islice, repeat
+from itertools import chain, compress, count, islice, repeat
+from operator import itemgetter
 from pathlib import Path
 
 from pipeline.extract.stopwords import Stopwords
@@ -34,6 +35,7 @@ _STRIP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
 # Proclitics before the article: the article stays (display "الأمن"), the rest goes.
 _ARTICLE_CLITICS_RE = re.compile(r"(?:وبال|فبال|وكال|وال|فال|بال|كال|ولل|فلل|لل)(?=..)")
 _MIN_LETTERS = 3
+_TERM, _LEFT, _MIDDLE, _RIGHT = (itemgetter(i) for i in range(4))
 
 
 def load_stopwords(config_dir: Path) -> Stopwords:
@@ -50,12 +52,11 @@ def extract_keywords(doc: Document, stopwords: Stopwords, limit: int = 10) -> li
     stops = stopwords.forms
     tokens = doc.key.replace("\n", " . ").split()
     title_tokens = matching_key(doc.title).split() if doc.title else []
-    distinct = list(set(tokens).union(title_tokens))
-    info = dict(zip(distinct, map(_word, distinct, repeat(stops)), strict=True))
     # term per token, and the term as a phrase's left, middle or right word (None where a
     # mark on that side breaks the phrase)
-    terms = [info[t][0] for t in tokens]
-    title_terms = [term for term in (info[t][0] for t in title_tokens) if term is not None]
+    infos = list(map(_word, tokens, repeat(stops)))
+    terms = list(map(_TERM, infos))
+    title_terms = [term for term in (_word(t, stops)[0] for t in title_tokens) if term is not None]
     counts: Counter[str] = Counter(filter(None, terms))
     counts.update(title_terms)  # a title word counts double: once here, once in the lead
     for term in [t for t in counts if t[0] in _CLITIC_LETTERS and t[1:] in counts]:
@@ -68,20 +69,24 @@ def extract_keywords(doc: Document, stopwords: Stopwords, limit: int = 10) -> li
     chunk = list(islice(chain.from_iterable(repeat(i, _CHUNK) for i in count()), len(terms)))
     chunks = max(len(terms) // _CHUNK, 1)
     first = dict(zip(reversed(terms), reversed(chunk), strict=True))
-    spread = Counter(t for t, _ in set(zip(terms, chunk, strict=True)))
+    last = dict(zip(terms, chunk, strict=True))
     for term in title_terms:
         first[term] = 0
-        spread[term] += 1
+    # Spread: the share of the article between a word's first and last chunk.
     word_score: dict[str, float] = {
-        t: (counts[t] ** 0.7) * (1.0 + spread.get(t, 1) / chunks) / math.log(3.0 + first.get(t, chunks))
+        t: (counts[t] ** 0.7)
+        * (1.0 + (last.get(t, 0) - first.get(t, 0) + 1) / chunks)
+        / math.log(3.0 + first.get(t, chunks))
         for t in keep
         if t is not None
     }
-    lefts = [info[t][1] for t in tokens]
-    middles = [info[t][2] for t in tokens]
-    rights = [info[t][3] for t in tokens]
-    grams: Counter[tuple[str | None, ...]] = Counter(zip(lefts, rights[1:], strict=False))
-    grams.update(zip(lefts, middles[1:], rights[2:], strict=False))
+    lefts = list(map(_LEFT, infos))
+    middles = list(map(_MIDDLE, infos))
+    rights = list(map(_RIGHT, infos))
+    # Only grams starting with a kept word are counted (compress stays in C).
+    starts = list(map(keep.__contains__, lefts))
+    grams: Counter[tuple[str | None, ...]] = Counter(compress(zip(lefts, rights[1:], strict=False), starts))
+    grams.update(compress(zip(lefts, middles[1:], rights[2:], strict=False), starts))
     candidates: list[tuple[float, tuple[str, ...]]] = [(s, (t,)) for t, s in word_score.items()]
     for gram, n in grams.items():
         if n > 1 and all(w in keep for w in gram):

@@ -51,6 +51,7 @@ class Taxonomy:
     names: Mapping[str, str]  # label id -> Arabic display name
     scoring: Scoring
     matcher: Matcher[_Value]
+    entries: tuple[tuple[str, _Value], ...]  # folded phrases and variants, for shared automata
 
 
 class TaxonomyError(ValueError):
@@ -92,7 +93,7 @@ def build_taxonomy(data: Mapping[str, object]) -> Taxonomy:
                 entries.append((variant, (label_index, float(weight), entry_index)))
             entry_index += 1
     matcher = Matcher(entries, article=True, suffixes=NOUN_SUFFIXES)
-    return Taxonomy(tuple(labels), MappingProxyType(names), scoring, matcher)
+    return Taxonomy(tuple(labels), MappingProxyType(names), scoring, matcher, tuple(entries))
 
 
 def _variants(phrase: str) -> Iterable[str]:
@@ -114,14 +115,25 @@ def _variants(phrase: str) -> Iterable[str]:
 
 def tag_topics(doc: Document, taxonomy: Taxonomy) -> list[TopicScore]:
     """Every label scoring at or above the threshold, best first."""
+    title_hits = taxonomy.matcher.find(matching_key(doc.title)) if doc.title else []
+    return score_topics(doc, taxonomy, title_hits, taxonomy.matcher.find(doc.key))
+
+
+def score_topics(
+    doc: Document,
+    taxonomy: Taxonomy,
+    title_hits: Iterable[tuple[int, int, _Value]],
+    hits: Iterable[tuple[int, int, _Value]],
+) -> list[TopicScore]:
+    """:func:`tag_topics` from hits already found in the title key and ``doc.key`` (so one
+    automaton pass can serve several extractors)."""
     scoring = taxonomy.scoring
     evidence = [0.0] * len(taxonomy.labels)
     seen: dict[int, int] = {}  # entry -> occurrences so far (diminishing returns)
-    if doc.title:
-        _accumulate(taxonomy.matcher.find(matching_key(doc.title)), evidence, seen, scoring.title)
+    _accumulate(title_hits, evidence, seen, scoring.title)
     if doc.key:
         zones = (doc.key_map, *_zones(doc, scoring))
-        _accumulate(taxonomy.matcher.find(doc.key), evidence, seen, scoring.body, zones)
+        _accumulate(hits, evidence, seen, scoring.body, zones)
     scale = max(1.0, math.sqrt(len(doc.key) / scoring.reference_length))
     scores = []
     for label, value in zip(taxonomy.labels, evidence, strict=True):
@@ -136,11 +148,45 @@ def tag_topics(doc: Document, taxonomy: Taxonomy) -> list[TopicScore]:
 
 def topics_for_span(doc: Document, taxonomy: Taxonomy, span: tuple[int, int]) -> list[str]:
     """Labels of the sentences that ``span`` (display offsets) overlaps, strongest first."""
+    window = _key_window(doc, span, [s[1] for s in doc.sentences])
+    if window is None:
+        return []
+    return _labels(taxonomy, taxonomy.matcher.find(doc.key, *window))
+
+
+def topics_for_spans(
+    doc: Document,
+    taxonomy: Taxonomy,
+    spans: Sequence[tuple[int, int]],
+    hits: Sequence[tuple[int, int, _Value]] | None = None,
+) -> list[list[str]]:
+    """:func:`topics_for_span` for many spans with one pass over the text (or none, given the
+    hits of ``doc.key`` already found)."""
+    if hits is None:
+        hits = taxonomy.matcher.find(doc.key) if spans else []
+    ordered = sorted(hits)
+    starts = [h[0] for h in ordered]
+    ends = [s[1] for s in doc.sentences]
+    result: list[list[str]] = []
+    for span in spans:
+        window = _key_window(doc, span, ends)
+        if window is None:
+            result.append([])
+            continue
+        low = bisect_left(starts, window[0])
+        inside = [h for h in ordered[low : bisect_left(starts, window[1])] if h[1] <= window[1]]
+        result.append(_labels(taxonomy, inside))
+    return result
+
+
+def _key_window(doc: Document, span: tuple[int, int], ends: Sequence[int]) -> tuple[int, int] | None:
+    """The key range of the sentences that display span ``span`` overlaps (None if empty);
+    ``ends`` are the sentences' end offsets."""
     start, end = span
     if end <= start or not doc.key:
-        return []
+        return None
     sentences = doc.sentences
-    first = bisect_right([s[1] for s in sentences], start)
+    first = bisect_right(ends, start)
     last = first
     while last < len(sentences) and sentences[last][0] < end:
         last += 1
@@ -148,8 +194,12 @@ def topics_for_span(doc: Document, taxonomy: Taxonomy, span: tuple[int, int]) ->
         start, end = min(start, sentences[first][0]), max(end, sentences[last - 1][1])
     key_start = bisect_left(doc.key_map, start)
     key_end = bisect_left(doc.key_map, end)
+    return (key_start, key_end) if key_end > key_start else None
+
+
+def _labels(taxonomy: Taxonomy, hits: Iterable[tuple[int, int, _Value]]) -> list[str]:
     evidence = [0.0] * len(taxonomy.labels)
-    _accumulate(taxonomy.matcher.find(doc.key, key_start, key_end), evidence, {}, 1.0)
+    _accumulate(hits, evidence, {}, 1.0)
     threshold = taxonomy.scoring.sentence_evidence
     ranked = sorted((i for i, value in enumerate(evidence) if value >= threshold), key=lambda i: -evidence[i])
     return [taxonomy.labels[i] for i in ranked]
