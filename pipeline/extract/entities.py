@@ -65,6 +65,7 @@ class Gazetteer:
     aliases: Mapping[str, int]  # folded name or alias -> canon index
     proper_heads: frozenset[int]  # head indices that may take a name without the article
     title_words: frozenset[str]  # folded words of titles and heads: never part of a name
+    head_words: frozenset[str]  # folded organisation head nouns
     stopwords: Stopwords
     entries: tuple[tuple[str, tuple[int, int]], ...]  # for automata shared with other lexicons
 
@@ -109,6 +110,7 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
             for form in (title, "ال" + title):
                 entries.append((form, (_TITLE, -1)))
     proper: set[int] = set()
+    head_words: set[str] = set()
     for i, line in enumerate(read_lines(config_dir / HEADS_FILE)):
         head = line[0].rstrip("+").strip()
         if line[0].endswith("+"):
@@ -116,6 +118,7 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         entries.append((head, (_HEAD, i)))
         entries.append(("ال" + head, (_DEFINITE_HEAD, i)))
         title_words.update(matching_key(head).split())
+        head_words.add(matching_key(head))
     return Gazetteer(
         matcher=Matcher(entries),
         canon=tuple(canon),
@@ -123,6 +126,7 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         aliases=MappingProxyType(aliases),
         proper_heads=frozenset(proper),
         title_words=frozenset(title_words),
+        head_words=frozenset(head_words),
         stopwords=stopwords,
         entries=tuple(entries),
     )
@@ -519,6 +523,8 @@ def _organization_after(
             end = position = starts[ts + 1][1]
             words += 1
             continue
+        if w.startswith("وال") and w[3:] in gazetteer.head_words:
+            break  # "... والمجمع الفقهي": a second organisation, not part of this name
         if words and _relative_participle(key, w, te):
             break  # جماعة ... المرتبطة بتنظيم القاعدة: the participle opens a relative phrase
         if w.startswith("ال") or (words and w.startswith(("وال", "لل"))):

@@ -40,7 +40,9 @@ def test_gold_entities_are_named_in_the_article(gold: list[dict[str, Any]]) -> N
 
 def test_quality_floors(gold: list[dict[str, Any]]) -> None:
     result = evaluate(gold, CONFIG)
-    assert result["topics"]["f1"] >= 0.85
+    # Reached when written: topics 0.98, entities 0.97 (person 0.98, organization 0.95,
+    # location 0.99). The targets are 0.85 for both.
+    assert result["topics"]["f1"] >= 0.93
     for kind in ("person", "organization", "location"):
-        assert result["entities"][kind]["f1"] >= 0.8, kind
-    assert result["entities"]["all"]["f1"] >= 0.85
+        assert result["entities"][kind]["f1"] >= 0.9, kind
+    assert result["entities"]["all"]["f1"] >= 0.92
