@@ -12,12 +12,13 @@ passed in as persons. A person's surname alone (``أنتونوف``) counts as a 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from pipeline.extract.automaton import PROCLITICS, Matcher
+from pipeline.extract.automaton import Matcher
 from pipeline.extract.lexicon_lines import read_lines
 from pipeline.extract.stopwords import Stopwords, load_stopwords
 from pipeline.text.document import Document
@@ -238,9 +239,7 @@ def entities_from_hits(
             entity_type, canonical = gazetteer.canon[index]
             form = doc.title[title_map[start] : title_map[end - 1] + 1]
             collector.add(entity_type, canonical, 0, 0, form=form, index=index)
-    for speaker in speakers:
-        _add_speaker(collector, speaker)
-    _add_surnames(collector)
+    _add_names(collector, speakers)
     order = {t: i for i, t in enumerate(TYPES)}
     ranked = sorted(collector.found.values(), key=lambda f: (order.get(f.type, 3), -f.count, f.first))
     return [Entity(f.type, f.name, tuple(dict.fromkeys(map(_clean, f.forms))), f.count) for f in ranked]
@@ -270,6 +269,7 @@ def _patterns(
     Gazetteer names inside an organisation's name become part of it (``جامعة القاهرة``); a
     longer organisation replaces a shorter known one (``مجلس الأمن السيبراني``)."""
     triggers.sort(key=lambda t: (t[0], -t[1]))
+    name_starts = sorted(starts)
     named = bytearray(len(key))  # positions inside a gazetteer name
     for start, end, _ in starts.values():
         named[start:end] = b"\x01" * (end - start)
@@ -303,8 +303,8 @@ def _patterns(
         else:  # a quoted name: drop the quote marks
             name = collector.display(start, end) + " " + collector.display(inner_start, inner_end)
         found.append((ORGANIZATION, name, start, org[1]))
-        for inside in [n for n in starts if start <= n < org[1]]:
-            del starts[inside]
+        for inside in name_starts[bisect_left(name_starts, start) : bisect_left(name_starts, org[1])]:
+            starts.pop(inside, None)
     return found
 
 
@@ -568,58 +568,59 @@ def _adjective_or_plural(word: str) -> bool:
     return word.endswith(("ي", "يه", "ين", "ون", "ات"))
 
 
-def _word_hits(key: str, word: str) -> list[tuple[int, int]]:
-    """Whole-word occurrences of ``word`` (folded) in ``key``, proclitics allowed."""
-    hits = []
-    position = key.find(word)
-    while position >= 0:
-        end = position + len(word)
-        if end >= len(key) or not key[end].isalnum():
-            p = position
-            while p > 0 and key[p - 1].isalnum() and position - p < 3:
-                p -= 1
-            if (p == 0 or not key[p - 1].isalnum()) and (p == position or key[p:position] in PROCLITICS):
-                hits.append((position, end))
-        position = key.find(word, end)
-    return hits
-
-
-def _add_speaker(collector: _Collector, speaker: str) -> None:
-    folded = " ".join(matching_key(speaker).split())
-    if not any(char.isalpha() for char in folded) or folded.startswith("ال"):
-        return  # no name at all, or a description ("المتحدث باسم الوزارة")
-    index = collector.gazetteer.aliases.get(folded)
-    if index is not None and collector.gazetteer.canon[index][0] != PERSON:
-        return
-    if folded in collector.found or (
-        index is not None and _canonical_key(collector, index) in collector.found
-    ):
-        return
+def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
+    """Speakers as persons, and a person's last name alone as a mention of that person
+    (أنتونوف), found with one small automaton over all the names (linear in the text however
+    many persons there are)."""
+    gazetteer = collector.gazetteer
+    parts: dict[str, str] = {}  # first or last name of a known person -> that person's key
     for known, entity in collector.found.items():
-        if entity.type == PERSON and (known.endswith(" " + folded) or known.startswith(folded + " ")):
-            return  # the surname or first name of a known person
-    hits = [h for h in _word_hits(collector.doc.key, folded) if collector.free(*h)]
-    if not hits:
-        collector.add(PERSON, speaker, 0, 0, form=speaker)
+        if entity.type == PERSON and " " in known:
+            parts.setdefault(known.split(" ", 1)[0], known)
+            parts.setdefault(known.rsplit(" ", 1)[1], known)
+    searched: dict[str, tuple[str, str]] = {}  # folded name -> (kind, speaker or person key)
+    for speaker in speakers:
+        folded = " ".join(matching_key(speaker).split())
+        if not any(char.isalpha() for char in folded) or folded.startswith("ال"):
+            continue  # no name at all, or a description ("المتحدث باسم الوزارة")
+        index = gazetteer.aliases.get(folded)
+        if index is not None and gazetteer.canon[index][0] != PERSON:
+            continue
+        if folded in collector.found or folded in parts or folded in searched:
+            continue
+        if index is not None and gazetteer.canon_keys[index] in collector.found:
+            continue
+        searched[folded] = ("speaker", speaker)
+    persons = [k for k, e in collector.found.items() if e.type == PERSON]
+    persons += [k for k, (kind, _) in searched.items() if kind == "speaker"]
+    for known in persons:
+        if " " not in known:
+            continue
+        surname = known.rsplit(" ", 1)[1]
+        if len(surname) < 3 or surname in gazetteer.stopwords or surname in collector.found:
+            continue
+        searched.setdefault(surname, ("surname", known))
+    if not searched:
         return
-    for s, e in hits:
-        collector.add(PERSON, collector.display(s, e), s, e)
-
-
-def _canonical_key(collector: _Collector, index: int) -> str:
-    return " ".join(matching_key(collector.gazetteer.canon[index][1]).split())
-
-
-def _add_surnames(collector: _Collector) -> None:
-    """Count a person's last name alone as a mention of that person (أنتونوف)."""
-    for folded, entity in list(collector.found.items()):
-        if entity.type != PERSON or " " not in folded:
+    hits = Matcher(searched.items()).find(collector.doc.key)
+    # Speakers' full names first, longest first; then last names.
+    hits.sort(key=lambda h: (h[2][0] != "speaker", h[0] - h[1], h[0]))
+    seen: set[str] = set()
+    for start, end, (kind, target) in hits:
+        if not collector.free(start, end):
             continue
-        surname = folded.rsplit(" ", 1)[1]
-        if len(surname) < 3 or surname in collector.gazetteer.stopwords or surname in collector.found:
+        if kind == "speaker":
+            collector.add(PERSON, collector.display(start, end), start, end)
+            seen.add(target)
             continue
-        for s, e in _word_hits(collector.doc.key, surname):
-            if collector.free(s, e):
-                entity.count += 1
-                entity.forms[collector.display(s, e)] = None
-                collector.covered[s:e] = b"\x01" * (e - s)
+        if target not in collector.found:  # a speaker named by the extractor only
+            speaker = searched[target][1]
+            collector.add(PERSON, speaker, 0, 0, form=speaker)
+            seen.add(speaker)
+        entity = collector.found[target]
+        entity.count += 1
+        entity.forms[collector.display(start, end)] = None
+        collector.covered[start:end] = b"\x01" * (end - start)
+    for kind, target in searched.values():
+        if kind == "speaker" and target not in seen:
+            collector.add(PERSON, target, 0, 0, form=target)  # named by the extractor only

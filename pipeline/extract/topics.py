@@ -187,9 +187,10 @@ def _key_window(doc: Document, span: tuple[int, int], ends: Sequence[int]) -> tu
         return None
     sentences = doc.sentences
     first = bisect_right(ends, start)
-    last = first
-    while last < len(sentences) and sentences[last][0] < end:
-        last += 1
+    # Sentences are in order and disjoint: those overlapping the span are first..last-1.
+    last = min(bisect_left(ends, end) + 1, len(sentences))
+    while last > first and sentences[last - 1][0] >= end:
+        last -= 1
     if last > first:
         start, end = min(start, sentences[first][0]), max(end, sentences[last - 1][1])
     key_start = bisect_left(doc.key_map, start)
