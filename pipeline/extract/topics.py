@@ -168,14 +168,18 @@ def topics_for_spans(
     starts = [h[0] for h in ordered]
     ends = [s[1] for s in doc.sentences]
     result: list[list[str]] = []
+    done: dict[tuple[int, int], list[str]] = {}  # statements often share their sentences
     for span in spans:
         window = _key_window(doc, span, ends)
         if window is None:
             result.append([])
             continue
-        low = bisect_left(starts, window[0])
-        inside = [h for h in ordered[low : bisect_left(starts, window[1])] if h[1] <= window[1]]
-        result.append(_labels(taxonomy, inside))
+        labels = done.get(window)
+        if labels is None:
+            low = bisect_left(starts, window[0])
+            inside = [h for h in ordered[low : bisect_left(starts, window[1])] if h[1] <= window[1]]
+            labels = done[window] = _labels(taxonomy, inside)
+        result.append(list(labels))
     return result
 
 
@@ -240,7 +244,8 @@ def _accumulate(
     for start, negative_end, (label, weight, entry) in ordered:
         end = -negative_end
         if start != group_start:
-            reach = max(reach, group_end)
+            if group_end > reach:
+                reach = group_end
             group_start, group_end = start, end  # the first of a start group is the longest
         if reach >= end or end < group_end:
             continue
