@@ -33,5 +33,9 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# Scores statement extraction against tests/data/gold (table + benchmarks/results/quality.json).
+quality: $(STAMP)
+	$(BIN)/python -m pipeline.extract.quality
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .naba

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -20,6 +21,9 @@ from pipeline.models import EventError
 from pipeline.replay import ReplayError
 from pipeline.settings import Settings, SettingsError, load_settings
 from pipeline.topics import TopicError
+
+if TYPE_CHECKING:
+    from pipeline.feeds.poller import PollSummary
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -200,19 +204,27 @@ def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.feeds.poller import run_pollers
     from pipeline.topics import ensure_topics
 
     require_broker(settings)
     ensure_topics(settings)
     feeds_file = Path(args.feeds) if args.feeds else None
     try:
-        summary = asyncio.run(run_pollers(settings, once=args.once, feeds_file=feeds_file))
+        summary = asyncio.run(_poll(settings, once=args.once, feeds_file=feeds_file))
     except KeyboardInterrupt:
         print("naba: pollers stopped", file=sys.stderr)
         return 130
     print(summary.format())
     return EXIT_FAILED if args.once and summary.errors else EXIT_OK
+
+
+async def _poll(settings: Settings, *, once: bool, feeds_file: Path | None) -> PollSummary:
+    from pipeline.feeds.poller import run_pollers
+
+    # SIGTERM (docker stop, systemd) ends the pollers between polls, as Ctrl-C does.
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    return await run_pollers(settings, once=once, stop=stop, feeds_file=feeds_file)
 
 
 def cmd_feeds_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -221,7 +233,7 @@ def cmd_feeds_check(args: argparse.Namespace, settings: Settings) -> int:
 
     report = asyncio.run(check_feed(args.url, allow_private=args.allow_private, language=args.language))
     print(report.format())
-    return EXIT_FAILED if report.error else EXIT_OK
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
