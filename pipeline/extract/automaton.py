@@ -30,7 +30,7 @@ PROCLITICS_WITH_ARTICLE = frozenset(
     (*_CLITICS[1:], *(c + "ال" for c in _CLITICS if c != "ل"), "لل", "ولل", "فلل")
 )
 PROCLITICS = frozenset(_CLITICS[1:])
-_LAM_LAM = frozenset(("لل", "ولل", "فلل"))
+_BEFORE_LAM_LAM = frozenset(("و", "ف"))
 
 # Noun and adjective endings after folding (ة → ه): feminine, plurals, duals, nisba, possessives.
 NOUN_SUFFIXES = frozenset(
@@ -58,8 +58,8 @@ class Policy:
 
 
 # Per automaton key: (key length, slots); a slot is one group's entries under that key:
-# (group, prefixes accepted, suffixes accepted, stem?, values anywhere, values only after لل).
-_Slot = tuple[int, frozenset[str], frozenset[str], bool, tuple[Any, ...], tuple[Any, ...]]
+# (group, prefixes accepted, suffixes accepted, stem?, values, characters to skip at the start).
+_Slot = tuple[int, frozenset[str], frozenset[str], bool, tuple[Any, ...], int]
 
 
 class Matcher(Generic[T]):
@@ -82,24 +82,26 @@ class Matcher(Generic[T]):
         groups: Sequence[tuple[Iterable[tuple[str, Any]], Policy]] = (),
     ) -> None:
         all_groups = list(groups) if groups else [(entries, Policy(article, suffixes))]
-        # (key, group, stem) -> (values anywhere, values only after لل)
-        table: dict[tuple[str, int, bool], tuple[list[Any], list[Any]]] = {}
+        # (key, group, stem, lam_lam) -> values. An entry with the article is also indexed as
+        # لل + the rest (للولايات): ل + ال drops the alef; such hits start 2 characters later.
+        table: dict[tuple[str, int, bool, bool], list[Any]] = {}
         for group, (group_entries, _policy) in enumerate(all_groups):
             for raw, value in group_entries:
                 stem = raw.rstrip().endswith("*")
                 key = " ".join(matching_key(raw.strip().rstrip("*")).split())
                 if not key:
                     continue
-                table.setdefault((key, group, stem), ([], []))[0].append(value)
+                table.setdefault((key, group, stem, False), []).append(value)
                 if key.startswith("ال") and len(key) > 3:
-                    table.setdefault((key[2:], group, stem), ([], []))[1].append(value)
+                    table.setdefault(("لل" + key[2:], group, stem, True), []).append(value)
         slots: dict[str, list[_Slot]] = {}
-        for (key, group, stem), (anywhere, after_ll) in table.items():
+        for (key, group, stem, lam_lam), values in table.items():
             policy = all_groups[group][1]
-            prefixes = PROCLITICS_WITH_ARTICLE if policy.article else PROCLITICS
-            slots.setdefault(key, []).append(
-                (group, prefixes, policy.suffixes, stem, tuple(anywhere), tuple(after_ll))
-            )
+            if lam_lam:
+                prefixes, skip = _BEFORE_LAM_LAM, 2
+            else:
+                prefixes, skip = (PROCLITICS_WITH_ARTICLE if policy.article else PROCLITICS), 0
+            slots.setdefault(key, []).append((group, prefixes, policy.suffixes, stem, tuple(values), skip))
         automaton = ahocorasick.Automaton()
         for key, key_slots in slots.items():
             automaton.add_word(key, (len(key), tuple(key_slots)))
@@ -117,41 +119,37 @@ class Matcher(Generic[T]):
     ) -> list[tuple[int, int, int, Any]]:
         """Boundary-checked hits of every group in ``key[start:end]``."""
         hits: list[tuple[int, int, int, Any]] = []
-        if not self.size:
-            return hits
         stop = len(key) if end is None else min(end, len(key))
-        if start >= stop:
+        if not self.size or start >= stop:
             return hits
-        for last, (length, key_slots) in self._automaton.iter(key, start, stop):
+        # A trailing space makes text[e] always valid, and text[-1] (before a hit at 0) a boundary.
+        text = (key if start == 0 and stop == len(key) else key[start:stop]) + " "
+        n = len(text) - 1
+        append = hits.append
+        for last, (length, key_slots) in self._automaton.iter(text):
             e = last + 1
             s = e - length
-            # Right side: None at a boundary, else the rest of the word (if short enough).
+            # Right side: None at a boundary, else the rest of the word ("*" if too long).
             tail: str | None = None
-            if e < stop and key[e].isalnum():
+            if text[e].isalnum():
                 j = e + 1
-                limit = min(stop, e + _MAX_SUFFIX + 1)
-                while j < limit and key[j].isalnum():
+                limit = min(n, e + _MAX_SUFFIX + 1)
+                while j < limit and text[j].isalnum():
                     j += 1
-                tail = "*" if j < stop and key[j].isalnum() else key[e:j]
+                tail = "*" if text[j].isalnum() else text[e:j]
             # Left side: None at a boundary, else the proclitics before the entry ("" if too long).
             prefix: str | None = None
-            if s > start and key[s - 1].isalnum():
+            if text[s - 1].isalnum():
                 p = s - 1
-                floor = max(start, s - _MAX_PREFIX)
-                while p > floor and key[p - 1].isalnum():
+                floor = max(0, s - _MAX_PREFIX)
+                while p > floor and text[p - 1].isalnum():
                     p -= 1
-                prefix = "" if p > start and key[p - 1].isalnum() else key[p:s]
-            for group, prefixes, suffixes, stem, anywhere, after_ll in key_slots:
+                prefix = "" if p > 0 and text[p - 1].isalnum() else text[p:s]
+            for group, prefixes, suffixes, stem, values, skip in key_slots:
                 if tail is not None and not stem and tail not in suffixes:
                     continue
-                if prefix is None:
-                    values = anywhere
-                elif prefix in prefixes:
-                    values = anywhere + after_ll if prefix in _LAM_LAM else anywhere
-                elif prefix in _LAM_LAM:
-                    values = after_ll
-                else:
+                if prefix is not None and prefix not in prefixes:
                     continue
                 for value in values:
-                    hits.append((group, s, e, value))
+                    append((group, s + skip + start, e + start, value))
         return hits

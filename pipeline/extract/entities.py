@@ -155,7 +155,7 @@ class _Found:
     type: str
     name: str
     first: int
-    forms: dict[str, None] = field(default_factory=dict)
+    forms: dict[str, str | tuple[int, int]] = field(default_factory=dict)  # key form -> form or span
     count: int = 0
 
 
@@ -170,7 +170,7 @@ class _Collector:
         self, kind: str, name: str, start: int, end: int, form: str | None = None, index: int = -1
     ) -> None:
         """Record a mention at key span [start, end) of an entity of ``kind`` named ``name``
-        (or of gazetteer entry ``index``)."""
+        (or of gazetteer entry ``index``); ``form`` overrides the surface form."""
         if index < 0:
             folded = " ".join(matching_key(name).split())
             index = self.gazetteer.aliases.get(folded, -1)
@@ -185,8 +185,13 @@ class _Collector:
                 return
             entity = self.found[folded] = _Found(kind, clean, start)
         entity.count += 1
-        entity.forms[form if form is not None else self.display(start, end)] = None
+        # Surface forms by their key text; the display text is looked up once per form at the end.
+        entity.forms.setdefault(self.doc.key[start:end] if form is None else form, form or (start, end))
         self.covered[start:end] = b"\x01" * (end - start)
+
+    def surface(self, entity: _Found) -> tuple[str, ...]:
+        forms = (f if isinstance(f, str) else self.display(*f) for f in entity.forms.values())
+        return tuple(dict.fromkeys(map(_clean, forms)))
 
     def free(self, start: int, end: int) -> bool:
         return not any(self.covered[start:end])
@@ -242,7 +247,7 @@ def entities_from_hits(
     _add_names(collector, speakers)
     order = {t: i for i, t in enumerate(TYPES)}
     ranked = sorted(collector.found.values(), key=lambda f: (order.get(f.type, 3), -f.count, f.first))
-    return [Entity(f.type, f.name, tuple(dict.fromkeys(map(_clean, f.forms))), f.count) for f in ranked]
+    return [Entity(f.type, f.name, collector.surface(f), f.count) for f in ranked]
 
 
 def _resolve(names: list[tuple[int, int, int]], length: int) -> dict[int, tuple[int, int, int]]:
@@ -619,7 +624,7 @@ def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
             seen.add(speaker)
         entity = collector.found[target]
         entity.count += 1
-        entity.forms[collector.display(start, end)] = None
+        entity.forms.setdefault(collector.doc.key[start:end], (start, end))
         collector.covered[start:end] = b"\x01" * (end - start)
     for kind, target in searched.values():
         if kind == "speaker" and target not in seen:

@@ -132,7 +132,7 @@ def score_topics(
     seen: dict[int, int] = {}  # entry -> occurrences so far (diminishing returns)
     _accumulate(title_hits, evidence, seen, scoring.title)
     if doc.key:
-        zones = (doc.key_map, *_zones(doc, scoring))
+        zones = _zones(doc, scoring)
         _accumulate(hits, evidence, seen, scoring.body, zones)
     scale = max(1.0, math.sqrt(len(doc.key) / scoring.reference_length))
     scores = []
@@ -197,8 +197,8 @@ def _key_window(doc: Document, span: tuple[int, int], ends: Sequence[int]) -> tu
         last -= 1
     if last > first:
         start, end = min(start, sentences[first][0]), max(end, sentences[last - 1][1])
-    key_start = bisect_left(doc.key_map, start)
-    key_end = bisect_left(doc.key_map, end)
+    key_start = doc.key_offset(start)
+    key_end = doc.key_offset(end)
     return (key_start, key_end) if key_end > key_start else None
 
 
@@ -211,12 +211,12 @@ def _labels(taxonomy: Taxonomy, hits: Iterable[tuple[int, int, _Value]]) -> list
 
 
 def _zones(doc: Document, scoring: Scoring) -> tuple[list[int], list[float]]:
-    """Block starts (display offsets) and the position weight of each block."""
+    """Block starts (key offsets) and the position weight of each block."""
     starts: list[int] = []
     factors: list[float] = []
     lead_seen = False
     for block in doc.blocks:
-        starts.append(block.start)
+        starts.append(doc.key_offset(block.start))
         if block.heading:
             factors.append(scoring.heading)
         elif not lead_seen:
@@ -232,7 +232,7 @@ def _accumulate(
     evidence: list[float],
     seen: dict[int, int],
     default: float,
-    zones: tuple[Sequence[int], list[int], list[float]] | None = None,
+    zones: tuple[list[int], list[float]] | None = None,
 ) -> None:
     """Add weighted hits to ``evidence``. A hit strictly inside a longer phrase counts only through
     it: ``الأمن السيبراني`` is cybersecurity, not security too, and ``البرنامج النووي`` does not add
@@ -258,7 +258,7 @@ def _accumulate(
         seen[entry] = count
         factor = default
         if zones is not None:
-            key_map, starts, factors = zones
-            block = bisect_right(starts, key_map[start]) - 1
+            starts, factors = zones
+            block = bisect_right(starts, start) - 1
             factor = factors[block] if block >= 0 else default
         evidence[label] += weight * factor / count
