@@ -130,13 +130,20 @@ class Matcher(Generic[T]):
             e = last + 1
             s = e - length
             # Right side: None at a boundary, else the rest of the word ("*" if too long).
-            tail: str | None = None
             if text[e].isalnum():
                 j = e + 1
                 limit = min(n, e + _MAX_SUFFIX + 1)
                 while j < limit and text[j].isalnum():
                     j += 1
-                tail = "*" if text[j].isalnum() else text[e:j]
+                tail: str | None = "*" if text[j].isalnum() else text[e:j]
+            elif not text[s - 1].isalnum():
+                # A whole word on both sides (the common case): every slot accepts.
+                for group, _, _, _, values, skip in key_slots:
+                    for value in values:
+                        append((group, s + skip + start, e + start, value))
+                continue
+            else:
+                tail = None
             # Left side: None at a boundary, else the proclitics before the entry ("" if too long).
             prefix: str | None = None
             if text[s - 1].isalnum():

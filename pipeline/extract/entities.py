@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from pipeline.extract.automaton import Matcher
+from pipeline.extract.automaton import PROCLITICS, Matcher
 from pipeline.extract.lexicon_lines import read_lines
 from pipeline.extract.stopwords import Stopwords, load_stopwords
 from pipeline.text.document import Document
@@ -48,6 +48,7 @@ _MAX_NAME_TOKENS = 3
 _FUTURE = ("سي", "ست", "سن")
 _MAX_ORG_WORDS = 3
 _MAX_SKIP = 8
+_FEW_NAMES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -573,6 +574,23 @@ def _adjective_or_plural(word: str) -> bool:
     return word.endswith(("ي", "يه", "ين", "ون", "ات"))
 
 
+def _word_hits(key: str, word: str) -> list[tuple[int, int]]:
+    """Whole-word occurrences of ``word`` (folded) in ``key``, proclitics (و ف ب ل ك) allowed."""
+    hits = []
+    size = len(word)
+    position = key.find(word)
+    while position >= 0:
+        end = position + size
+        if end >= len(key) or not key[end].isalnum():
+            p = position
+            while p > 0 and key[p - 1].isalnum() and position - p < 3:
+                p -= 1
+            if (p == 0 or not key[p - 1].isalnum()) and (p == position or key[p:position] in PROCLITICS):
+                hits.append((position, end))
+        position = key.find(word, end)
+    return hits
+
+
 def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
     """Speakers as persons, and a person's last name alone as a mention of that person
     (أنتونوف), found with one small automaton over all the names (linear in the text however
@@ -607,7 +625,11 @@ def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
         searched.setdefault(surname, ("surname", known))
     if not searched:
         return
-    hits = Matcher(searched.items()).find(collector.doc.key)
+    key = collector.doc.key
+    if len(searched) <= _FEW_NAMES:  # a few C-level finds beat building an automaton
+        hits = [(s, e, target) for name, target in searched.items() for s, e in _word_hits(key, name)]
+    else:  # many names (hostile input): one pass, still linear
+        hits = Matcher(searched.items()).find(key)
     # Speakers' full names first, longest first; then last names.
     hits.sort(key=lambda h: (h[2][0] != "speaker", h[0] - h[1], h[0]))
     seen: set[str] = set()
