@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SOURCES := pipeline agents tests $(wildcard benchmarks/*.py)
+SOURCES := pipeline agents naba tests $(wildcard benchmarks/*.py)
 
 .PHONY: run test lint typecheck pytest quality bench install clean
 

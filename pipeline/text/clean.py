@@ -104,16 +104,17 @@ def clean_display(raw: str, *, keep_diacritics: bool = True) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates from a broken decoder
         text = _SURROGATE_RE.sub("", text)
+    # Invisible marks go before tags are found: "<\u200f/>" must not become a tag on a second pass.
+    text = replace_chars(text, _INVISIBLE)
     if "<" in text:
         text = _drop_raw_blocks(text)
     if "&" in text:
-        text = _unescape(text)
+        text = replace_chars(_unescape(text), _INVISIBLE)  # entities can encode invisible marks
     if "<" in text:
         text = _strip_tags(text)
     if _UNUSUAL_RE.search(text):  # one scan decides whether the rarer fixes are needed
         text = _PRESENTATION_RE.sub(_fold_presentation, text)
         text = _CONTROL_RE.sub(" ", _LINE_BREAKS_RE.sub("\n", text))
-    text = replace_chars(text, _INVISIBLE)
     if not keep_diacritics:
         text = replace_chars(text, _DROP_DIACRITICS)
     text = _SPACES_RE.sub(" ", text)
