@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import PROJECT_ROOT
 from pipeline.extract.automaton import Matcher
-from pipeline.extract.topic_quality import GOLD_DIRS, evaluate, load_gold
+from pipeline.extract.topic_quality import GOLD_DIRS, evaluate, evaluate_sets, load_gold
 from pipeline.extract.topics import load_taxonomy
 from pipeline.text.normalize import matching_key
 
@@ -31,18 +31,37 @@ def test_gold_labels_are_in_the_taxonomy(gold: list[dict[str, Any]]) -> None:
 
 def test_gold_entities_are_named_in_the_article(gold: list[dict[str, Any]]) -> None:
     for article in gold:
-        text = matching_key(article["title"] + "\n" + article["text"]).replace('"', "")
+        key = matching_key(article["title"] + "\n" + article["text"])
+        # وكالة “تاس” names تاس, and ل«القبس» names القبس: quotes go, or split the words.
+        texts = (key.replace('"', ""), key.replace('"', " "))
         for entity in article["entities"]:
             assert entity["type"] in ("person", "organization", "location")
-            names = [entity["name"], *entity.get("aliases", ())]
-            assert list(Matcher([(n, 1) for n in names]).find(text)), (article["id"], entity["name"])
+            matcher = Matcher([(n, 1) for n in (entity["name"], *entity.get("aliases", ()))])
+            assert any(matcher.find(t) for t in texts), (article["id"], entity["name"])
 
 
-def test_quality_floors(gold: list[dict[str, Any]]) -> None:
-    result = evaluate(gold, CONFIG)
+def test_quality_floors_topic_set() -> None:
+    result = evaluate(load_gold(GOLD_DIRS[:1]), CONFIG)
     # Reached when written: topics 0.98, entities 0.97 (person 0.98, organization 0.95,
     # location 0.99). The issue's targets are 0.85 for both.
     assert result["topics"]["f1"] >= 0.93
     for kind in ("person", "organization", "location"):
         assert result["entities"][kind]["f1"] >= 0.9, kind
     assert result["entities"]["all"]["f1"] >= 0.92
+
+
+def test_quality_floors_statement_set() -> None:
+    """The statement gold set, annotated with topics and entities later (scored once before any
+    change: topics 0.80, entities 0.78)."""
+    result = evaluate(load_gold(GOLD_DIRS[1:]), CONFIG)
+    assert result["articles"] >= 19
+    assert result["topics"]["f1"] >= 0.78
+    assert result["entities"]["all"]["f1"] >= 0.76
+
+
+def test_sets_reported_separately_and_in_total() -> None:
+    result = evaluate_sets(GOLD_DIRS, CONFIG)
+    assert set(result["sets"]) == {d.name for d in GOLD_DIRS}
+    counts = [r["articles"] for r in result["sets"].values()]
+    # The seed article is in both sets and counts once in the total.
+    assert result["total"]["articles"] == sum(counts) - 1
