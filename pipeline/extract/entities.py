@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -147,8 +148,16 @@ def _country_names() -> list[str]:
     return names
 
 
+# Names and their surface forms recur within an article and across articles: fold each once.
+@lru_cache(maxsize=1 << 14)
 def _clean(name: str) -> str:
     return " ".join(name.translate(_STRIP_DIACRITICS).replace('"', " ").split())
+
+
+@lru_cache(maxsize=1 << 14)
+def _folded(name: str) -> str:
+    """The matching key of a name, single-spaced."""
+    return " ".join(matching_key(name).split())
 
 
 @dataclass(slots=True)
@@ -173,7 +182,7 @@ class _Collector:
         """Record a mention at key span [start, end) of an entity of ``kind`` named ``name``
         (or of gazetteer entry ``index``); ``form`` overrides the surface form."""
         if index < 0:
-            folded = " ".join(matching_key(name).split())
+            folded = _folded(name)
             index = self.gazetteer.aliases.get(folded, -1)
             if index >= 0 and self.gazetteer.canon[index][0] != kind:
                 index = -1
@@ -603,7 +612,7 @@ def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
             parts.setdefault(known.rsplit(" ", 1)[1], known)
     searched: dict[str, tuple[str, str]] = {}  # folded name -> (kind, speaker or person key)
     for speaker in speakers:
-        folded = " ".join(matching_key(speaker).split())
+        folded = _folded(speaker)
         if not any(char.isalpha() for char in folded) or folded.startswith("ال"):
             continue  # no name at all, or a description ("المتحدث باسم الوزارة")
         index = gazetteer.aliases.get(folded)
