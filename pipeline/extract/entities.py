@@ -40,6 +40,7 @@ HEADS_FILE = "lexicons/organization_heads.txt"
 _NAME, _TITLE, _HEAD, _DEFINITE_HEAD = 0, 1, 2, 3
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|\n|[^\w\s]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _STRIP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
 # Words between a title and the name that take one object: "السفير لدى واشنطن ...".
 _PREPOSITIONS = frozenset(("لدي", "في", "باسم", "عن", "من", "داخل"))
@@ -204,7 +205,7 @@ class _Collector:
         return tuple(dict.fromkeys(map(_clean, forms)))
 
     def free(self, start: int, end: int) -> bool:
-        return not any(self.covered[start:end])
+        return self.covered.find(1, start, end) < 0
 
     def display(self, start: int, end: int) -> str:
         s, e = self.doc.text_span(start, end)
@@ -267,7 +268,7 @@ def _resolve(names: list[tuple[int, int, int]], length: int) -> dict[int, tuple[
     occupied = bytearray(length)
     starts: dict[int, tuple[int, int, int]] = {}
     for start, end, index in names:
-        if not any(occupied[start:end]):
+        if occupied.find(1, start, end) < 0:
             starts[start] = (start, end, index)
             occupied[start:end] = b"\x01" * (end - start)
     return dict(sorted(starts.items()))
@@ -613,7 +614,7 @@ def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
     searched: dict[str, tuple[str, str]] = {}  # folded name -> (kind, speaker or person key)
     for speaker in speakers:
         folded = _folded(speaker)
-        if not any(char.isalpha() for char in folded) or folded.startswith("ال"):
+        if _LETTER_RE.search(folded) is None or folded.startswith("ال"):
             continue  # no name at all, or a description ("المتحدث باسم الوزارة")
         index = gazetteer.aliases.get(folded)
         if index is not None and gazetteer.canon[index][0] != PERSON:
