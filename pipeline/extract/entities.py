@@ -1,5 +1,5 @@
-"""Persons, organisations and locations of an article, each with a canonical name, the surface
-forms seen and a mention count.
+"""Persons, organisations, locations and dates of an article, each with a canonical name, the
+surface forms seen and a mention count (a date's name is its ISO 8601 form).
 
 One automaton pass over the folded key finds gazetteer names (countries from CLDR via babel,
 ``config/lexicons/locations.txt``, ``organizations.txt``, ``persons.txt``) and the triggers of
@@ -20,13 +20,14 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.extract.automaton import PROCLITICS, Matcher
+from pipeline.extract.dates import MONTHS_FILE, dates_from_hits
 from pipeline.extract.lexicon_lines import read_lines
 from pipeline.extract.stopwords import Stopwords, load_stopwords
 from pipeline.text.document import Document
 from pipeline.text.normalize import DIACRITICS, fold, matching_key
 
-PERSON, ORGANIZATION, LOCATION = "person", "organization", "location"
-TYPES = (PERSON, ORGANIZATION, LOCATION)
+PERSON, ORGANIZATION, LOCATION, DATE = "person", "organization", "location", "date"
+TYPES = (PERSON, ORGANIZATION, LOCATION)  # named entities; dates come after them
 
 LOCATIONS_FILE = "lexicons/locations.txt"
 ORGANIZATIONS_FILE = "lexicons/organizations.txt"
@@ -36,8 +37,8 @@ TITLES_FILE = "lexicons/person_titles.txt"
 SPEAKER_TITLES_FILE = "lexicons/titles.txt"
 HEADS_FILE = "lexicons/organization_heads.txt"
 
-# Matcher values: (kind, index). Kinds:
-_NAME, _TITLE, _HEAD, _DEFINITE_HEAD = 0, 1, 2, 3
+# Matcher values: (kind, index). Kinds (a month's index is its number):
+_NAME, _TITLE, _HEAD, _DEFINITE_HEAD, _MONTH = 0, 1, 2, 3, 4
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|\n|[^\w\s]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -123,6 +124,9 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         entries.append(("ال" + head, (_DEFINITE_HEAD, i)))
         title_words.update(matching_key(head).split())
         head_words.add(matching_key(head))
+    for line in read_lines(config_dir / MONTHS_FILE):
+        if line[0].isdigit() and 1 <= int(line[0]) <= 12:
+            entries.extend((name, (_MONTH, int(line[0]))) for name in line[1:])
     return Gazetteer(
         matcher=Matcher(entries),
         canon=tuple(canon),
@@ -236,9 +240,12 @@ def entities_from_hits(
         return []
     names: list[tuple[int, int, int]] = []
     triggers: list[tuple[int, int, int, int]] = []
+    months: list[tuple[int, int, int]] = []
     for start, end, (kind, index) in hits:
         if kind == _NAME:
             names.append((start, end, index))
+        elif kind == _MONTH:
+            months.append((start, end, index))
         else:
             triggers.append((start, end, kind, index))
     starts = _resolve(names, len(key))
@@ -256,9 +263,22 @@ def entities_from_hits(
             form = doc.title[title_map[start] : title_map[end - 1] + 1]
             collector.add(entity_type, canonical, 0, 0, form=form, index=index)
     _add_names(collector, speakers)
-    order = {t: i for i, t in enumerate(TYPES)}
-    ranked = sorted(collector.found.values(), key=lambda f: (order.get(f.type, 3), -f.count, f.first))
-    return [Entity(f.type, f.name, collector.surface(f), f.count) for f in ranked]
+    ranked = sorted(collector.found.values(), key=lambda f: (_ORDER.get(f.type, 3), -f.count, f.first))
+    return [Entity(f.type, f.name, collector.surface(f), f.count) for f in ranked] + _dates(doc, months)
+
+
+_ORDER = {t: i for i, t in enumerate(TYPES)}
+
+
+def _dates(doc: Document, months: list[tuple[int, int, int]]) -> list[Entity]:
+    """Dates as entities named by their ISO 8601 form (``2021-06-16``; ``--06-16`` without a
+    year), so ``16 يونيو`` and ``١٦ حزيران`` are one entity; in order of first mention."""
+    if not months:
+        return []
+    found: dict[str, list[str]] = {}
+    for mention in dates_from_hits(doc, months):
+        found.setdefault(mention.iso, []).append(_clean(doc.text[mention.start : mention.end]))
+    return [Entity(DATE, iso, tuple(dict.fromkeys(forms)), len(forms)) for iso, forms in found.items()]
 
 
 def _resolve(names: list[tuple[int, int, int]], length: int) -> dict[int, tuple[int, int, int]]:

@@ -62,3 +62,31 @@ def test_empty(gazetteer: Gazetteer) -> None:
 def test_never_raises(gazetteer: Gazetteer, body: str) -> None:
     for entity in extract_entities(prepare(body), gazetteer, speakers=[body[:10]]):
         assert entity.count >= 1 and entity.name
+
+
+def test_dates_are_entities_in_iso_form(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "عقدت القمة في 16 يونيو 2021 في جنيف. وقال الوزير إن قمة ١٦ حزيران ٢٠٢١ كانت ناجحة، "
+        "وإن الجولة المقبلة في شهر جانفي المقبل، بعد لقاء 3 تموز."
+    )
+    entities = extract_entities(doc, gazetteer)
+    dates = by_type(entities, "date")
+    # Any region's month name, Western or Arabic-Indic digits: one entity, every surface form.
+    assert dates["2021-06-16"].count == 2
+    assert dates["2021-06-16"].forms == ("16 يونيو 2021", "١٦ حزيران ٢٠٢١")
+    assert dates["--01"].forms == ("جانفي",)
+    assert dates["--07-03"].count == 1
+    # Dates come after the named entities.
+    kinds = [e.type for e in entities]
+    assert kinds.index("date") > max(i for i, k in enumerate(kinds) if k != "date")
+
+
+def test_seed_date_entity(seed_doc: Document, gazetteer: Gazetteer) -> None:
+    dates = by_type(extract_entities(seed_doc, gazetteer), "date")
+    assert list(dates) == ["--06-16"]
+    assert dates["--06-16"].forms == ("16 يونيو",)
+
+
+def test_month_words_alone_are_no_dates(gazetteer: Gazetteer) -> None:
+    doc = prepare("قال إن الأب مارس ضغوطا على ابنه في مايو.")
+    assert by_type(extract_entities(doc, gazetteer), "date") == {}
