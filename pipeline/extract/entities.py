@@ -48,6 +48,12 @@ _PREPOSITIONS = frozenset(("لدي", "في", "باسم", "عن", "من", "داخ
 # Name particles after which a word with the article still belongs to the name.
 _CONNECTORS = frozenset(("عبد", "ابو", "ابي", "ابن", "بن", "بنت", "ال", "ذو", "نور", "سيف", "شمس"))
 _MAX_NAME_TOKENS = 3
+_PATRONYMICS = frozenset(("بن", "ابن", "بنت"))
+_PLACE_NOUNS = frozenset(
+    matching_key(w) for w in ("ولاية", "محافظة", "مدينة", "منطقة", "بلدية", "إقليم", "قضاء", "دائرة")
+)
+# A stopword after folding that is a name when written with ي (علي), not ى (على).
+_NAME_NOT_PREPOSITION = frozenset(("علي",))
 _FUTURE = ("سي", "ست", "سن")
 _MAX_ORG_WORDS = 3
 _MAX_SKIP = 8
@@ -73,6 +79,9 @@ class Gazetteer:
     head_words: frozenset[str]  # folded organisation head nouns
     stopwords: Stopwords
     entries: tuple[tuple[str, tuple[int, int]], ...]  # for automata shared with other lexicons
+    # Folded names written with a final ة: the key folds ة to ه, so "زواره" (his visitors)
+    # would read as زوارة; the display text tells them apart.
+    ta_marbuta: frozenset[str] = frozenset()
 
 
 def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gazetteer:
@@ -81,6 +90,8 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
     stopwords = stopwords if stopwords is not None else load_stopwords(config_dir)
     canon: list[tuple[str, str]] = []
     aliases: dict[str, int] = {}
+    ta_marbuta: set[str] = set()
+    plain_ha: set[str] = set()
 
     def add(kind: str, names: Sequence[str]) -> None:
         folded = [matching_key(n) for n in names]
@@ -88,8 +99,11 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         if index is None:
             index = len(canon)
             canon.append((kind, _clean(names[0])))
-        for f in folded:
-            aliases.setdefault(" ".join(f.split()), index)
+        for name, f in zip(names, folded, strict=True):
+            single = " ".join(f.split())
+            aliases.setdefault(single, index)
+            if single.endswith("ه"):
+                (ta_marbuta if _clean(name).endswith("ة") else plain_ha).add(single)
 
     location_lines = read_lines(config_dir / LOCATIONS_FILE)
     dropped = {matching_key(line[0][1:]) for line in location_lines if line[0].startswith("!")}
@@ -137,6 +151,7 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         head_words=frozenset(head_words),
         stopwords=stopwords,
         entries=tuple(entries),
+        ta_marbuta=frozenset(ta_marbuta - plain_ha),
     )
 
 
@@ -241,8 +256,11 @@ def entities_from_hits(
     names: list[tuple[int, int, int]] = []
     triggers: list[tuple[int, int, int, int]] = []
     months: list[tuple[int, int, int]] = []
+    ta_marbuta = gazetteer.ta_marbuta
     for start, end, (kind, index) in hits:
         if kind == _NAME:
+            if key[end - 1] == "ه" and key[start:end] in ta_marbuta and _written_ha(doc, end - 1):
+                continue
             names.append((start, end, index))
         elif kind == _MONTH:
             months.append((start, end, index))
@@ -268,6 +286,14 @@ def entities_from_hits(
 
 
 _ORDER = {t: i for i, t in enumerate(TYPES)}
+
+
+def _written_ha(doc: Document, key_position: int) -> bool:
+    return doc.text[doc.key_map[key_position]] == "ه"
+
+
+def _written_alef_maqsura(doc: Document, key_position: int) -> bool:
+    return doc.text[doc.key_map[key_position]] == "ى"
 
 
 def _dates(doc: Document, months: list[tuple[int, int, int]]) -> list[Entity]:
@@ -303,26 +329,25 @@ def _patterns(
 ) -> list[tuple[str, str, int, int]]:
     """Persons after titles and organisations after head nouns, as ``(type, name, start, end)``.
     Gazetteer names inside an organisation's name become part of it (``جامعة القاهرة``); a
-    longer organisation replaces a shorter known one (``مجلس الأمن السيبراني``)."""
+    longer organisation replaces a shorter known one (``مجلس الأمن السيبراني``). Organisations
+    are read first, so one inside a title's modifiers counts and the title's walk steps over it
+    (``المتحدث باسم وزارة الصحة في صنعاء أنيس الأصبحي``)."""
     triggers.sort(key=lambda t: (t[0], -t[1]))
     name_starts = sorted(starts)
     named = bytearray(len(key))  # positions inside a gazetteer name
     for start, end, _ in starts.values():
         named[start:end] = b"\x01" * (end - start)
+    in_title = bytearray(len(key))  # positions inside a title itself (رئيس مجلس ...): no heads
+    for start, end, kind, _ in triggers:
+        if kind == _TITLE:
+            in_title[start + 1 : end] = b"\x01" * (end - start - 1)
     found: list[tuple[str, str, int, int]] = []
+    orgs: dict[int, int] = {}  # organisation start -> end
     last_end = -1
     for start, end, kind, index in triggers:
-        if start < last_end:
+        if kind == _TITLE or start < last_end or in_title[start]:
             continue
         known = starts.get(start)
-        if kind == _TITLE:
-            if known is not None or named[start]:
-                continue
-            last_end = end
-            for p_start, p_end in _persons_after(key, end, gazetteer, starts):
-                found.append((PERSON, collector.display(p_start, p_end), p_start, p_end))
-                last_end = p_end  # a title word inside the name (حسن شيخ محمود) is no trigger
-            continue
         if (known is None and named[start]) or (
             known is not None and gazetteer.canon[known[2]][0] != ORGANIZATION
         ):
@@ -339,8 +364,20 @@ def _patterns(
         else:  # a quoted name: drop the quote marks
             name = collector.display(start, end) + " " + collector.display(inner_start, inner_end)
         found.append((ORGANIZATION, name, start, org[1]))
+        orgs[start] = org[1]
         for inside in name_starts[bisect_left(name_starts, start) : bisect_left(name_starts, org[1])]:
             starts.pop(inside, None)
+    in_org = bytearray(len(key))
+    for start, end in orgs.items():
+        in_org[start:end] = b"\x01" * (end - start)
+    last_end = -1
+    for start, end, kind, _ in triggers:
+        if kind != _TITLE or start < last_end or in_org[start] or start in starts or named[start]:
+            continue
+        last_end = end
+        for p_start, p_end in _persons_after(key, end, gazetteer, starts, orgs, collector.doc):
+            found.append((PERSON, collector.display(p_start, p_end), p_start, p_end))
+            last_end = p_end  # a title word inside the name (حسن شيخ محمود) is no trigger
     return found
 
 
@@ -355,7 +392,12 @@ def _tokens(key: str, position: int) -> tuple[int, int] | None:
 
 
 def _persons_after(
-    key: str, position: int, gazetteer: Gazetteer, starts: Mapping[int, tuple[int, int, int]]
+    key: str,
+    position: int,
+    gazetteer: Gazetteer,
+    starts: Mapping[int, tuple[int, int, int]],
+    orgs: Mapping[int, int],
+    doc: Document,
 ) -> list[tuple[int, int]]:
     """Names after a title: skip modifiers (words with the article, coordinated ones, a
     preposition and its object, known places and organisations), then read the name.
@@ -368,6 +410,12 @@ def _persons_after(
         if token is None:
             break
         s, e = token
+        org_end = orgs.get(s)
+        if org_end is not None:  # an organisation found by its head noun: a modifier
+            if after_name:
+                break
+            position, expecting_object = org_end, False
+            continue
         known = starts.get(s)
         if known is not None:
             if gazetteer.canon[known[2]][0] == PERSON:
@@ -387,6 +435,9 @@ def _persons_after(
         if word in _PREPOSITIONS:
             position, expecting_object = e, True
             continue
+        if word[0] in "بل" and (word[1:] in gazetteer.head_words or word[1:] in _PLACE_NOUNS):
+            position = e  # بمجلس النواب, لولاية الطارف: a prepositional modifier, then its complement
+            continue
         if after_name:
             if not word.startswith("وال"):
                 break
@@ -397,7 +448,7 @@ def _persons_after(
             continue
         if word in gazetteer.stopwords:
             break
-        name = _name(key, s, gazetteer, starts)
+        name = _name(doc, s, gazetteer, starts)
         if name is None:
             break
         persons.append(name)
@@ -406,7 +457,7 @@ def _persons_after(
 
 
 def _name(
-    key: str, position: int, gazetteer: Gazetteer, starts: Mapping[int, tuple[int, int, int]]
+    doc: Document, position: int, gazetteer: Gazetteer, starts: Mapping[int, tuple[int, int, int]]
 ) -> tuple[int, int] | None:
     """A personal name of two or three parts starting at ``position``, or None.
 
@@ -414,9 +465,11 @@ def _name(
     A family name with the article ends the name (فراس الهواري): after one part always, after two
     only a nisba (محمد شياع السوداني). A third part that looks like a verbal noun (توسيع, إطلاق) is
     the object of the sentence's verb, not a name."""
+    key = doc.key
     parts: list[tuple[int, int]] = []
     part_start = -1
     pending = False  # a connector waits for its word
+    connected = False  # the last part is a connector and its word (بن أحمد)
     while len(parts) < _MAX_NAME_TOKENS:
         token = _tokens(key, position)
         if token is None:
@@ -427,14 +480,19 @@ def _name(
             not word.isalpha()
             or len(word) < 2
             or ((parts or pending) and s in starts)
-            or word in gazetteer.stopwords
-            or word in gazetteer.title_words
+            or (
+                word in gazetteer.stopwords
+                and not pending
+                and not (word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1))
+            )
+            or (word in gazetteer.title_words and not pending)  # عبد الله
             or ((parts or pending) and word.startswith("و"))
             or (not parts and not pending and word.startswith(_FUTURE) and len(word) >= 5)
         ):
             break
         if word.startswith("ال") and not pending:
-            if not parts or (len(parts) == 2 and not word.endswith("ي")):
+            # سلطان بن أحمد الجابر: a family name after a connector part need not be a nisba
+            if not parts or (len(parts) == 2 and not word.endswith("ي") and not connected):
                 break
             parts.append((s, e))
             break
@@ -442,11 +500,12 @@ def _name(
             break
         if pending:
             parts.append((part_start, e))
-            pending = False
+            pending, connected = False, key[part_start:s].strip() in _PATRONYMICS
         elif word in _CONNECTORS:
             part_start, pending = s, True
         else:
             parts.append((s, e))
+            connected = False
         position = e
     if len(parts) < 2:
         return None
