@@ -49,8 +49,10 @@ _PREPOSITIONS = frozenset(("لدي", "في", "باسم", "عن", "من", "داخ
 _CONNECTORS = frozenset(("عبد", "ابو", "ابي", "ابن", "بن", "بنت", "ال", "ذو", "نور", "سيف", "شمس"))
 _MAX_NAME_TOKENS = 3
 _PATRONYMICS = frozenset(("بن", "ابن", "بنت"))
-_PLACE_NOUNS = frozenset(
-    matching_key(w) for w in ("ولاية", "محافظة", "مدينة", "منطقة", "بلدية", "إقليم", "قضاء", "دائرة")
+# Nouns a title's modifiers use that never start a name (وزير الطاقة في حكومة ...، مدير الغابات
+# لولاية الطارف).
+_MODIFIER_NOUNS = frozenset(
+    matching_key(w) for w in ("ولاية", "محافظة", "مدينة", "منطقة", "بلدية", "إقليم", "قضاء", "دائرة", "حكومة")
 )
 # A stopword after folding that is a name when written with ي (علي), not ى (على).
 _NAME_NOT_PREPOSITION = frozenset(("علي",))
@@ -435,7 +437,10 @@ def _persons_after(
         if word in _PREPOSITIONS:
             position, expecting_object = e, True
             continue
-        if word[0] in "بل" and (word[1:] in gazetteer.head_words or word[1:] in _PLACE_NOUNS):
+        if word in _MODIFIER_NOUNS:
+            position = e
+            continue
+        if word[0] in "بل" and (word[1:] in gazetteer.head_words or word[1:] in _MODIFIER_NOUNS):
             position = e  # بمجلس النواب, لولاية الطارف: a prepositional modifier, then its complement
             continue
         if after_name:
@@ -486,6 +491,7 @@ def _name(
                 and not (word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1))
             )
             or (word in gazetteer.title_words and not pending)  # عبد الله
+            or word in _MODIFIER_NOUNS
             or ((parts or pending) and word.startswith("و"))
             or (not parts and not pending and word.startswith(_FUTURE) and len(word) >= 5)
         ):
@@ -548,7 +554,9 @@ def _organization_after(
         return None
     s, e = token
     word = key[s:e]
-    if word == '"':  # وكالة "تاس"
+    if word == '"':  # وكالة "تاس"; after الحكومة a quotation is what it says, not a name
+        if definite:
+            return None
         position, inner = e, None
         for _ in range(6):
             token = _tokens(key, position)
@@ -611,7 +619,7 @@ def _organization_after(
             continue
         if not w.isalpha() or w in gazetteer.stopwords or w in gazetteer.title_words:
             break
-        if definite and not words and not w.endswith(_ADJECTIVE_ENDINGS):
+        if definite and not words and not w.endswith(_ADJECTIVE_ENDINGS) and w not in _GENERAL:
             break  # "الحزب الدستوري" names a party; "الهيئة النتائج" is a verb's subject and object
         if words and w.startswith("بال") and (ts + 1) in starts:
             # الجامعة الأمريكية بالقاهرة: a known place after "بـ" belongs to the name
@@ -646,6 +654,7 @@ def _organization_after(
 
 
 _ADJECTIVE_ENDINGS = ("ي", "يه", "يا", "ا")
+_GENERAL = frozenset(("العام", "العامه"))  # المديرية العامة للغابات, المؤسسة العامة لمياه الشرب
 
 
 def _relative_participle(key: str, word: str, end: int) -> bool:
