@@ -16,6 +16,7 @@ import orjson
 from pipeline import __version__
 from pipeline.broker import BrokerError, EmbeddedBroker, require_broker
 from pipeline.feeds.config import FeedConfigError
+from pipeline.lag.offsets import OffsetsError
 from pipeline.models import EventError
 from pipeline.replay import ReplayError
 from pipeline.settings import Settings, SettingsError, load_settings
@@ -37,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level)
         command: Command = args.run
         return command(args, settings)
-    except (SettingsError, BrokerError, TopicError, ReplayError, FeedConfigError) as exc:
+    except (SettingsError, BrokerError, TopicError, ReplayError, FeedConfigError, OffsetsError) as exc:
         print(f"naba: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -92,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--allow-private", action="store_true", help="allow loopback/private addresses")
     check.add_argument("--language", default="ar", help="expected language (default: ar)")
     check.set_defaults(run=cmd_feeds_check)
+
+    lag = sub.add_parser("lag", help="consumer lag per group and partition, with a status (exit 0/1/2)")
+    lag.add_argument("--group", action="append", metavar="G", help="only this consumer group (repeatable)")
+    lag.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    lag.add_argument("--watch", action="store_true", help="refresh every --interval seconds until Ctrl-C")
+    lag.add_argument("--interval", type=float, default=5.0, help="seconds between samples (default 5)")
+    lag.add_argument("--window", type=float, default=120.0, help="status window in seconds (default 120)")
+    lag.set_defaults(run=cmd_lag)
 
     enrich = sub.add_parser("enrich", help="run the text core offline on files and print enriched JSON")
     enrich.add_argument("paths", nargs="+", metavar="FILE")
@@ -222,6 +231,38 @@ def cmd_feeds_check(args: argparse.Namespace, settings: Settings) -> int:
     report = asyncio.run(check_feed(args.url, allow_private=args.allow_private, language=args.language))
     print(report.format())
     return EXIT_FAILED if report.error else EXIT_OK
+
+
+def cmd_lag(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.lag.check import as_json, check, exit_code, format_table
+    from pipeline.lag.status import Rules
+    from pipeline.lag.tracker import PartitionLag
+
+    require_broker(settings)
+    if args.interval <= 0 or args.window <= 0:
+        print("naba: error: --interval and --window must be positive", file=sys.stderr)
+        return EXIT_USAGE
+
+    def show(rows: list[PartitionLag]) -> None:
+        if args.json:
+            sys.stdout.write(as_json(rows).decode() + "\n")
+        else:
+            sys.stdout.write("\x1b[H\x1b[J" if sys.stdout.isatty() else "\n")
+            sys.stdout.write(f"{time.strftime('%H:%M:%S')}  naba lag (Ctrl-C stops)\n{format_table(rows)}\n")
+        sys.stdout.flush()
+
+    rules = Rules(window=args.window)
+    try:
+        rows = asyncio.run(
+            check(settings, args.group, rules=rules, watch=args.interval if args.watch else None, show=show)
+        )
+    except KeyboardInterrupt:
+        return EXIT_OK
+    if args.json:
+        show(rows)
+    else:
+        print(format_table(rows))
+    return exit_code(rows)
 
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
