@@ -61,7 +61,7 @@ async def check(
     tracker = load_tracker(path, settings, rules)
     async with HighWatermarks(settings) as watermarks:
         while True:
-            offsets = await read_offsets(settings, watermarks, groups)
+            offsets, _ = await read_offsets(settings, watermarks, groups)
             now = time.time()
             tracker.observe(offsets, now)
             with contextlib.suppress(OSError):  # a read-only data dir still gets a report

@@ -112,8 +112,9 @@ class Sampler(Service):
                 if self._marks is None:
                     self._marks = HighWatermarks(settings)
                     await self._marks.start()
-                rows = await read_offsets(settings, self._marks, [settings.app_id])
-                dlq = await self._marks.read(await self._marks.partitions([topics.DLQ]))
+                # Every group of the pipeline: the app's own and any other group committing on its topics.
+                rows, marks = await read_offsets(settings, self._marks, extra=[topics.DLQ])
+                dlq = {tp: mark for tp, mark in marks.items() if tp.topic == topics.DLQ}
                 now = time.time()
                 self.monitor.tracker.observe(rows, now)
                 self.monitor.dlq_total = sum(high - start for start, high in dlq.values())

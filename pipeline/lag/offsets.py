@@ -20,7 +20,7 @@ from kafka.errors import KafkaError
 from pipeline import topics
 from pipeline.clients import consumer
 from pipeline.settings import Settings
-from pipeline.topics import admin_client
+from pipeline.topics import admin_client, partition_counts
 
 #: Which agent consumes which topic (Faust: one consumer group per app, shared by every agent).
 AGENT_TOPICS = {topics.RAW: "clean", topics.CLEAN: "enrich"}
@@ -40,16 +40,13 @@ class PartitionOffsets:
     committed: int | None  # None: the group never committed on this partition
     high_watermark: int
     log_start: int = 0
+    agent: str = ""  # the agent behind it, for the app's own group
 
     @property
     def lag(self) -> int:
         """Records the group has yet to process (from the log start when it never committed)."""
         position = self.log_start if self.committed is None else max(self.committed, self.log_start)
         return max(0, self.high_watermark - position)
-
-    @property
-    def agent(self) -> str:
-        return AGENT_TOPICS.get(self.topic, "")
 
 
 def committed_offsets(
@@ -116,14 +113,16 @@ class HighWatermarks:
         await self.stop()
 
     async def partitions(self, names: Iterable[str]) -> list[TopicPartition]:
-        """Every partition of the named topics that exist."""
-        reader = self._started()
-        await reader.topics()  # refreshes the metadata that partitions_for_topic() reads
-        out: list[TopicPartition] = []
-        for name in sorted(set(names)):
-            found = reader.partitions_for_topic(name)
-            out.extend(TopicPartition(name, p) for p in sorted(found or ()))
-        return out
+        """Every partition of the named topics that exist (metadata via the admin client: a consumer with
+        an assignment only keeps metadata for the topics it is assigned)."""
+        wanted = sorted(set(names))
+        if not wanted:
+            return []
+        try:
+            counts = await asyncio.to_thread(partition_counts, self._settings, wanted)
+        except KafkaError as exc:
+            raise OffsetsError(f"could not describe topics {', '.join(wanted)}: {exc}") from None
+        return [TopicPartition(name, p) for name in wanted for p in range(counts.get(name, 0))]
 
     async def read(self, partitions: Sequence[TopicPartition]) -> dict[TopicPartition, tuple[int, int]]:
         """(log start, high watermark) per partition, the latter from a Fetch response after now."""
@@ -166,9 +165,13 @@ class HighWatermarks:
 
 
 async def read_offsets(
-    settings: Settings, watermarks: HighWatermarks, groups: Sequence[str] | None = None
-) -> list[PartitionOffsets]:
-    """Every partition of every topic each group consumes, with committed offset and high watermark.
+    settings: Settings,
+    watermarks: HighWatermarks,
+    groups: Sequence[str] | None = None,
+    extra: Iterable[str] = (),
+) -> tuple[list[PartitionOffsets], dict[TopicPartition, tuple[int, int]]]:
+    """Every partition of every topic each group consumes, with committed offset and high watermark;
+    and (log start, high watermark) of every partition read, ``extra`` topics included.
 
     The app's group always shows the agents' input topics, even before its first commit.
     """
@@ -177,7 +180,7 @@ async def read_offsets(
         group: {tp.topic for tp in offsets} | (set(AGENT_TOPICS) if group == settings.app_id else set())
         for group, offsets in committed.items()
     }
-    every = await watermarks.partitions(set().union(*consumed.values()) if consumed else ())
+    every = await watermarks.partitions(set(extra).union(*consumed.values()))
     marks = await watermarks.read(every)
     rows: list[PartitionOffsets] = []
     for group in sorted(committed):
@@ -185,7 +188,8 @@ async def read_offsets(
             if tp.topic not in consumed[group]:
                 continue
             start, high = marks[tp]
+            agent = AGENT_TOPICS.get(tp.topic, "") if group == settings.app_id else ""
             rows.append(
-                PartitionOffsets(group, tp.topic, tp.partition, committed[group].get(tp), high, start)
+                PartitionOffsets(group, tp.topic, tp.partition, committed[group].get(tp), high, start, agent)
             )
-    return rows
+    return rows, marks

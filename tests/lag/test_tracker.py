@@ -10,7 +10,7 @@ from pipeline.lag.tracker import LagTracker
 
 
 def snap(committed: int | None, high: int) -> list[PartitionOffsets]:
-    return [PartitionOffsets("naba", "news.clean", 0, committed, high)]
+    return [PartitionOffsets("naba", "news.clean", 0, committed, high, agent="enrich")]
 
 
 def test_rows_carry_lag_time_lag_rates_and_status() -> None:
@@ -40,6 +40,6 @@ def test_dump_and_load_keep_the_judgement() -> None:
 
 def test_never_committed_partition_lags_by_everything_since_the_log_start() -> None:
     tracker = LagTracker()
-    tracker.observe([PartitionOffsets("g", "news.raw", 1, None, 12, log_start=2)], now=1.0)
+    tracker.observe([PartitionOffsets("g", "news.raw", 1, None, 12, log_start=2, agent="clean")], now=1.0)
     (row,) = tracker.report(now=1.0)
     assert (row.lag, row.committed, row.agent) == (10, None, "clean")
