@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     poll = sub.add_parser("poll", help="poll the enabled feeds of config/feeds.toml into news.raw")
     poll.add_argument("--once", action="store_true", help="poll every enabled feed once, print a summary")
     poll.add_argument("--feeds", metavar="FILE", help="feeds file (default: config/feeds.toml)")
+    poll.add_argument(
+        "--metrics-port",
+        type=int,
+        default=6067,
+        metavar="PORT",
+        help="serve Prometheus /metrics on web_host:PORT while polling (default 6067; 0: off)",
+    )
     poll.set_defaults(run=cmd_poll)
 
     feeds = sub.add_parser("feeds", help="inspect feeds")
@@ -389,7 +396,9 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
     ensure_topics(settings)
     feeds_file = Path(args.feeds) if args.feeds else None
     try:
-        summary = asyncio.run(_poll(settings, once=args.once, feeds_file=feeds_file))
+        summary = asyncio.run(
+            _poll(settings, once=args.once, feeds_file=feeds_file, metrics_port=args.metrics_port)
+        )
     except KeyboardInterrupt:
         print("naba: pollers stopped", file=sys.stderr)
         return 130
@@ -397,13 +406,23 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if args.once and summary.errors else EXIT_OK
 
 
-async def _poll(settings: Settings, *, once: bool, feeds_file: Path | None) -> PollSummary:
+async def _poll(
+    settings: Settings, *, once: bool, feeds_file: Path | None, metrics_port: int = 0
+) -> PollSummary:
+    from pipeline.feeds.metrics import Metrics
     from pipeline.feeds.poller import run_pollers
+    from pipeline.lag.metrics import FeedCollector
+    from pipeline.lag.serve import metrics_server
 
     # SIGTERM (docker stop, systemd) ends the pollers between polls, as Ctrl-C does.
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    return await run_pollers(settings, once=once, stop=stop, feeds_file=feeds_file)
+    metrics = Metrics()
+    if once or not metrics_port:
+        return await run_pollers(settings, once=once, stop=stop, feeds_file=feeds_file, metrics=metrics)
+    # Prometheus scrapes the pollers' feed counters here (the worker's dashboard reads news.feed-state).
+    async with metrics_server(settings.web_host, metrics_port, FeedCollector(metrics)):
+        return await run_pollers(settings, once=once, stop=stop, feeds_file=feeds_file, metrics=metrics)
 
 
 def cmd_feeds_check(args: argparse.Namespace, settings: Settings) -> int:

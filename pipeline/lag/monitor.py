@@ -44,7 +44,8 @@ class Monitor:
 
     def snapshot(self, now: float) -> dict[str, Any]:
         """Everything the dashboard shows, JSON-ready."""
-        rows = self.tracker.report(now)
+        # The app's own group (the agents) first, then any other group on the pipeline's topics.
+        rows = sorted(self.tracker.report(now), key=lambda row: row.group != self.settings.app_id)
         errors = sorted(
             (note for stage in self.stages.values() for note in stage.recent_errors),
             key=lambda note: note.time,
