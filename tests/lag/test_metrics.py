@@ -37,7 +37,9 @@ def test_worker_metrics_round_trip() -> None:
     stage.observe(topics.CLEAN, 2, 0.004, outputs)
     stage.observe(topics.CLEAN, 2, 30.0, [Output(topics.DLQ, b"k", b"v")])
     stage.failed("invalid", "malformed JSON", topics.CLEAN, 2, 7)
-    monitor.tracker.observe([PartitionOffsets("naba", topics.CLEAN, 2, 5, 9, agent="enrich")], now=time.time())
+    monitor.tracker.observe(
+        [PartitionOffsets("naba", topics.CLEAN, 2, 5, 9, agent="enrich")], now=time.time()
+    )
     found = samples(exposition(WorkerCollector(monitor)).decode())
 
     assert value(found, "naba_agent_events_consumed_total", agent="enrich", partition="2") == 2
@@ -46,7 +48,8 @@ def test_worker_metrics_round_trip() -> None:
     assert value(found, "naba_dlq_events_total", stage="enrich") == 1
     assert value(found, "naba_agent_errors_total", stage="enrich", kind="invalid") == 1
     assert value(found, "naba_agent_processing_seconds_bucket", agent="enrich", le="0.005") == 1
-    assert value(found, "naba_agent_processing_seconds_bucket", agent="enrich", le=str(BUCKETS[-1])) == 1
+    last_bound = str(BUCKETS[-1])
+    assert value(found, "naba_agent_processing_seconds_bucket", agent="enrich", le=last_bound) == 1
     assert value(found, "naba_agent_processing_seconds_bucket", agent="enrich", le="+Inf") == 2
     assert value(found, "naba_agent_processing_seconds_count", agent="enrich") == 2
     assert value(found, "naba_consumer_offset_lag", group="naba", topic=topics.CLEAN, partition="2") == 4
