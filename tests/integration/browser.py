@@ -128,5 +128,8 @@ class Browser:
             await asyncio.sleep(0.5)
 
     async def screenshot(self, path: Path) -> None:
-        shot = await self.send("Page.captureScreenshot", format="png")
+        """The whole page, not only the window."""
+        size = (await self.send("Page.getLayoutMetrics"))["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+        shot = await self.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)
         path.write_bytes(base64.b64decode(shot["data"]))

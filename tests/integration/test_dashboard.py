@@ -15,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from pipeline import topics
 from pipeline.clients import consumer
+from pipeline.feeds.state import FeedState, encode_feed, feed_key
 from pipeline.identity import stable_id
 from pipeline.models import RawArticle, encode
 from pipeline.settings import Settings
@@ -107,18 +108,30 @@ def test_metrics_parse_and_count_what_was_produced(
     assert [s.value for s in families["naba_dlq_topic_records"].samples] == [1.0]
 
 
+FEED_URL = "https://news.example/rss.xml"
+
+
+async def publish_feed_state(settings: Settings) -> None:
+    """What a poller saves after two failed polls: the dashboard shows it as feed health."""
+    now = time.time()
+    state = FeedState(FEED_URL, failures=2, next_poll=now + 600, last_success=now - 900, last_error="timeout")
+    await produce(settings, topics.FEED_STATE, [(feed_key(FEED_URL), encode_feed(state))])
+
+
 @pytest.mark.skipif(chromium() is None, reason="Debian chromium is not installed (make test installs it)")
 def test_dashboard_in_headless_chromium(
     settings: Settings, settings_env: dict[str, str], tmp_path: Path
 ) -> None:
     ensure_topics(settings)
     asyncio.run(commit_probe(settings, 0))
+    asyncio.run(publish_feed_state(settings))
     worker = start_worker(settings_env, tmp_path / "worker.log")
     url = f"http://127.0.0.1:{settings.web_port}/dashboard"
     row = f"document.querySelector('tr[data-key=\"{PROBE}|{topics.CLEAN}|0\"] td.lag')"
-    shot = Path(os.environ.get("NABA_DASHBOARD_SCREENSHOT", tmp_path / "dashboard.png"))
+    # NABA_SCREENSHOTS=docs keeps the pictures for the README.
+    shots = Path(os.environ.get("NABA_SCREENSHOTS", tmp_path))
 
-    async def scenario() -> tuple[list[str], str, str, int, str]:
+    async def scenario() -> tuple[list[str], str, str, int, list[tuple[str, str]]]:
         async with Browser(tmp_path / "profile") as browser:
             wait_for_json(settings, lambda d: any(p["group"] == PROBE for p in d["partitions"]))
             await browser.open(url)
@@ -127,12 +140,19 @@ def test_dashboard_in_headless_chromium(
             after = await browser.wait_for(f"({row}?.textContent ?? '0') !== '{before}' && {row}.textContent")
             agents = await browser.evaluate("document.querySelectorAll('#lag tbody tr[data-key]').length")
             await browser.wait_for("document.getElementById('dlq-total').textContent === '1'")
-            direction = await browser.evaluate("document.documentElement.dir")
-            await browser.screenshot(shot)
-            return browser.errors, before, after, agents, direction
+            feed = await browser.wait_for("document.querySelector('#feeds tbody').textContent")
+            languages = []
+            for _ in range(2):  # both languages, whichever the browser starts in
+                direction = await browser.evaluate("document.documentElement.dir")
+                title = await browser.evaluate("document.querySelector('[data-t=title]').textContent")
+                languages.append((direction, title))
+                await browser.screenshot(shots / f"dashboard-{'ar' if direction == 'rtl' else 'en'}.png")
+                await browser.evaluate("document.getElementById('lang').click()")
+            assert FEED_URL in feed and "timeout" in feed, feed
+            return browser.errors, before, after, agents, languages
 
     try:
-        errors, before, after, rows, direction = asyncio.run(scenario())
+        errors, before, after, rows, languages = asyncio.run(scenario())
     finally:
         stop_worker(worker)
     assert errors == []
@@ -140,8 +160,12 @@ def test_dashboard_in_headless_chromium(
     assert after not in ("0", "", None), f"the probe group's lag stayed {before}"
     # The app's group: one row per partition of news.raw and news.clean; plus the probe's partitions.
     assert rows == 2 * settings.partitions + settings.partitions
-    assert direction in ("rtl", "ltr")
-    assert shot.stat().st_size > 10_000
+    assert {direction for direction, _ in languages} == {"rtl", "ltr"}
+    for direction, title in languages:
+        arabic = any("\u0600" <= char <= "\u06ff" for char in title)
+        assert arabic == (direction == "rtl"), (direction, title)
+    for name in ("dashboard-ar.png", "dashboard-en.png"):
+        assert (shots / name).stat().st_size > 10_000
 
 
 def _brief(data: object) -> str:

@@ -11,7 +11,7 @@ const WORDS = {
     feeds: "المصادر", feed: "المصدر", last_success: "آخر نجاح", failures: "إخفاقات", backoff: "الانتظار",
     last_error: "آخر خطأ", sampled: "آخر قراءة", never: "أبداً", none: "لا شيء", no_feeds: "لا مصادر بعد",
     no_rows: "لا أقسام بعد", ago: "منذ", unreachable: "تعذّر الوصول إلى العامل", switch: "English",
-    paused: "متوقف",
+    paused: "متوقف", sec: "ث", min: "د", hour: "س",
   },
   en: {
     title: "Agent lag monitor", partitions: "Partitions", agent: "Agent", topic: "Topic", partition: "Partition",
@@ -21,6 +21,7 @@ const WORDS = {
     last_success: "Last success", failures: "Failures", backoff: "Backoff", last_error: "Last error",
     sampled: "Sampled", never: "never", none: "none", no_feeds: "no feeds yet", no_rows: "no partitions yet",
     ago: "ago", unreachable: "Cannot reach the worker", switch: "العربية", paused: "paused",
+    sec: "s", min: "min", hour: "h",
   },
 };
 
@@ -48,7 +49,7 @@ function ltr(text) {
 function since(epoch, now) {
   if (!epoch) return t("never");
   const s = Math.max(0, now - epoch);
-  const value = s < 90 ? `${fmt(s)} s` : s < 5400 ? `${fmt(s / 60)} min` : `${fmt(s / 3600)} h`;
+  const value = s < 90 ? `${fmt(s)} ${t("sec")}` : s < 5400 ? `${fmt(s / 60)} ${t("min")}` : `${fmt(s / 3600)} ${t("hour")}`;
   return lang === "ar" ? `${t("ago")} ${value}` : `${value} ${t("ago")}`;
 }
 
@@ -96,7 +97,7 @@ function render() {
   document.getElementById("sampled").textContent = `${t("sampled")}: ${since(data.sampled_at, now)}`;
 
   const partitions = data.partitions.map((p) => el("tr", { class: p.status, "data-key": `${p.group}|${p.topic}|${p.partition}` },
-    el("td", {}, p.agent || "-"), el("td", {}, ltr(p.topic)), el("td", { class: "num" }, fmt(p.partition)),
+    el("td", {}, p.agent || ltr(p.group)), el("td", {}, ltr(p.topic)), el("td", { class: "num" }, fmt(p.partition)),
     el("td", {}, status(p.status)), el("td", { class: "num lag" }, fmt(p.lag)),
     el("td", { class: "num time-lag" }, fmt(p.time_lag)), el("td", { class: "num rate" }, fmt(p.consumed_rate)),
     el("td", {}, spark(p.spark.map((s) => [s[0], s[1]]), "lag")),
@@ -118,7 +119,7 @@ function render() {
   const feeds = data.feeds.map((f) => el("tr", {},
     el("td", { class: "text" }, ltr(f.url)), el("td", {}, since(f.last_success, now)),
     el("td", { class: "num" }, fmt(f.failures || 0)),
-    el("td", { class: "num" }, f.paused ? t("paused") : `${fmt(f.backoff)} s`),
+    el("td", { class: "num" }, f.paused ? t("paused") : `${fmt(f.backoff)} ${t("sec")}`),
     el("td", { class: "text" }, f.last_error ? ltr(f.last_error) : "")));
   fill(document.querySelector("#feeds tbody"), feeds, 5, "no_feeds");
 
