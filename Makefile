@@ -43,6 +43,7 @@ chromium:
 # Scores statement extraction against tests/data/gold (table + benchmarks/results/quality.json).
 quality: $(STAMP)
 	$(BIN)/python -m pipeline.extract.quality
+	$(BIN)/python -m pipeline.extract.topic_quality --out benchmarks/results/topic_quality.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .naba
