@@ -283,6 +283,7 @@ def entities_from_hits(
             form = doc.title[title_map[start] : title_map[end - 1] + 1]
             collector.add(entity_type, canonical, 0, 0, form=form, index=index)
     _add_names(collector, speakers)
+    _merge_prefixes(collector.found)
     ranked = sorted(collector.found.values(), key=lambda f: (_ORDER.get(f.type, 3), -f.count, f.first))
     return [Entity(f.type, f.name, collector.surface(f), f.count) for f in ranked] + _dates(doc, months)
 
@@ -451,7 +452,9 @@ def _persons_after(
         if word.startswith(("ال", "لل", "وال")) or word in gazetteer.title_words:
             position = e
             continue
-        if word in gazetteer.stopwords:
+        if word in gazetteer.stopwords and not (
+            word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1)
+        ):
             break
         name = _name(doc, s, gazetteer, starts)
         if name is None:
@@ -689,6 +692,41 @@ def _word_hits(key: str, word: str) -> list[tuple[int, int]]:
     return hits
 
 
+def _plausible_name(folded: str, gazetteer: Gazetteer) -> bool:
+    """Two to five words, none a stopword, a title or head word, or a known place or
+    organisation (a speaker the statement extractor named by a description is no person)."""
+    words = folded.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    for word in words:
+        if (
+            not word.isalpha()
+            or (word in gazetteer.stopwords and word not in _CONNECTORS and word not in _NAME_NOT_PREPOSITION)
+            or word in gazetteer.title_words
+            or word in _MODIFIER_NOUNS
+        ):
+            return False
+        index = gazetteer.aliases.get(word)
+        if index is not None and gazetteer.canon[index][0] != PERSON:
+            return False
+    return True
+
+
+def _merge_prefixes(found: dict[str, _Found]) -> None:
+    """A person whose name begins another person's (سهام البوغديري, سهام البوغديري نمصية) is
+    that person: fold its mentions into the longer name."""
+    keys = sorted(k for k, e in found.items() if e.type == PERSON)
+    for i, key in enumerate(keys[:-1]):
+        longer = keys[i + 1]
+        if longer.startswith(key + " "):
+            shorter, target = found.pop(key), found[longer]
+            # Often one mention read twice (a title's walk stopped early, the speaker is whole).
+            target.count = max(target.count, shorter.count)
+            target.first = min(target.first, shorter.first)
+            for form, where in shorter.forms.items():
+                target.forms.setdefault(form, where)
+
+
 def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
     """Speakers as persons, and a person's last name alone as a mention of that person
     (أنتونوف), found with one small automaton over all the names (linear in the text however
@@ -707,6 +745,8 @@ def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
         index = gazetteer.aliases.get(folded)
         if index is not None and gazetteer.canon[index][0] != PERSON:
             continue
+        if index is None and not _plausible_name(folded, gazetteer):
+            continue  # "خبراء", "جيسوس في", "مدير الغابات لولاية الطارف": not a name
         if folded in collector.found or folded in parts or folded in searched:
             continue
         if index is not None and gazetteer.canon_keys[index] in collector.found:

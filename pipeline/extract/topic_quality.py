@@ -21,6 +21,8 @@ from typing import Any
 
 from pipeline import PROJECT_ROOT
 from pipeline.extract.entities import TYPES, Gazetteer, extract_entities, load_gazetteer
+from pipeline.extract.lexicon import load_lexicons
+from pipeline.extract.statements import extract_statements
 from pipeline.extract.stopwords import load_stopwords
 from pipeline.extract.topics import load_taxonomy, tag_topics
 from pipeline.text.normalize import matching_key
@@ -65,15 +67,18 @@ def load_gold(dirs: Iterable[Path]) -> list[dict[str, Any]]:
     return articles
 
 
-def evaluate_sets(dirs: Sequence[Path], config_dir: Path) -> dict[str, Any]:
+def evaluate_sets(dirs: Sequence[Path], config_dir: Path, speakers: bool = True) -> dict[str, Any]:
     """:func:`evaluate` per directory (named by the directory) and on all of them together."""
-    sets = {Path(d).name: evaluate(load_gold([d]), config_dir) for d in dirs}
-    return {"sets": sets, "total": evaluate(load_gold(dirs), config_dir)}
+    sets = {Path(d).name: evaluate(load_gold([d]), config_dir, speakers) for d in dirs}
+    return {"sets": sets, "total": evaluate(load_gold(dirs), config_dir, speakers)}
 
 
-def evaluate(articles: Sequence[dict[str, Any]], config_dir: Path) -> dict[str, Any]:
+def evaluate(articles: Sequence[dict[str, Any]], config_dir: Path, speakers: bool = True) -> dict[str, Any]:
+    """Scores of ``articles``. With ``speakers`` (the default), statement speakers are passed in
+    as persons, as the worker does, so the scores are those of the events' entities."""
     taxonomy = load_taxonomy(config_dir)
     gazetteer = load_gazetteer(config_dir, load_stopwords(config_dir))
+    lexicons = load_lexicons(config_dir) if speakers else None
     topic_counts = [0, 0, 0]
     entity_counts = {t: [0, 0, 0] for t in TYPES}
     errors: list[dict[str, Any]] = []
@@ -87,7 +92,12 @@ def evaluate(articles: Sequence[dict[str, Any]], config_dir: Path) -> dict[str, 
         report: dict[str, Any] = {"id": article.get("id")}
         if predicted != gold:
             report["topics"] = {"extra": sorted(predicted - gold), "missed": sorted(gold - predicted)}
-        entities = extract_entities(doc, gazetteer)
+        persons = (
+            [st.speaker.name for st in extract_statements(doc, lexicons) if st.speaker.type == "person"]
+            if lexicons is not None
+            else []
+        )
+        entities = extract_entities(doc, gazetteer, persons)
         for kind in TYPES:
             found = {_norm(e.name, gazetteer): e.name for e in entities if e.type == kind}
             unmatched = dict(found)
@@ -124,8 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config")
     parser.add_argument("--out", type=Path, help="write the JSON report here")
     parser.add_argument("--errors", action="store_true", help="print per-article errors")
+    parser.add_argument(
+        "--no-speakers", action="store_true", help="entities without statement speakers as persons"
+    )
     args = parser.parse_args(argv)
-    result = evaluate_sets(args.gold or GOLD_DIRS, args.config)
+    result = evaluate_sets(args.gold or GOLD_DIRS, args.config, speakers=not args.no_speakers)
     for name, scores in (*result["sets"].items(), ("total", result["total"])):
         _print(name, scores, errors=args.errors and name != "total")
     if args.out:
