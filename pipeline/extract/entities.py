@@ -738,17 +738,17 @@ def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
             parts.setdefault(known.split(" ", 1)[0], known)
             parts.setdefault(known.rsplit(" ", 1)[1], known)
     searched: dict[str, tuple[str, str]] = {}  # folded name -> (kind, speaker or person key)
-    for speaker in speakers:
+    for speaker in dict.fromkeys(speakers):  # a speaker of many statements is looked at once
         folded = _folded(speaker)
         if _LETTER_RE.search(folded) is None or folded.startswith("ال"):
             continue  # no name at all, or a description ("المتحدث باسم الوزارة")
         index = gazetteer.aliases.get(folded)
         if index is not None and gazetteer.canon[index][0] != PERSON:
             continue
-        if index is None and not _plausible_name(folded, gazetteer):
-            continue  # "خبراء", "جيسوس في", "مدير الغابات لولاية الطارف": not a name
         if folded in collector.found or folded in parts or folded in searched:
             continue
+        if index is None and not _plausible_name(folded, gazetteer):
+            continue  # "خبراء", "جيسوس في", "مدير الغابات لولاية الطارف": not a name
         if index is not None and gazetteer.canon_keys[index] in collector.found:
             continue
         searched[folded] = ("speaker", speaker)
