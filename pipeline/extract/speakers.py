@@ -76,7 +76,7 @@ def parse_mention(
         return None
     surface = " ".join(displays)
     first = keys[0]
-    if any(k in lexicons.current_speaker_words for k in keys):
+    if not lexicons.current_speaker_words.isdisjoint(keys):
         # "سموه"، "المسؤول ذاته": the current speaker, unless a name comes with it.
         kept = [i for i, k in enumerate(keys) if k not in lexicons.current_speaker_words]
         rest = [keys[i] for i in kept]
@@ -86,13 +86,13 @@ def parse_mention(
         if not person.name_keys:
             return Mention(PERSON, surface, "", (), None, (), current=True)
         return person
-    bare = [strip_article(k) for k in keys]
     if lexicons.documents.match(keys, 0):
         return Mention(DOCUMENT, surface, surface, tuple(keys), None, ())
     if lexicons.groups.match(keys, 0):
         return Mention(GROUP, surface, surface, tuple(keys), None, ())
     if lexicons.organizations.match(keys, 0) or lexicons.media.match(keys, 0):
         return Mention(ORGANIZATION, surface, surface, tuple(keys), None, ())
+    bare = [strip_article(k) for k in keys[:8]]  # anonymous phrases are short
     if lexicons.anonymous.match(bare, 0) and (not is_definite(first) or bare[0] not in lexicons.titles):
         return Mention(ANONYMOUS, surface, surface, tuple(keys), None, ())
     if is_title_word(first, lexicons):

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate, compress
+from operator import sub
 
 from pipeline.extract.lexicon import Lexicons, Trigger, strip_article
 from pipeline.extract.speakers import (
@@ -40,7 +42,7 @@ from pipeline.extract.speakers import (
     parse_mention,
 )
 from pipeline.text.document import Document
-from pipeline.text.normalize import QUOTE_MARKS
+from pipeline.text.normalize import DIACRITICS, QUOTE_MARKS, matching_key
 from pipeline.text.quotes import Quote
 
 __all__ = ["Speaker", "Statement", "extract_statements"]
@@ -48,7 +50,8 @@ __all__ = ["Speaker", "Statement", "extract_statements"]
 MAX_TEXT_CHARS = 200_000
 MAX_TRIGGERS = 1_500
 _MAX_OBSERVED = 1_500
-_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+# A token (a word with its diacritics, or one other character) with the spaces before it.
+_SPACED_TOKEN_RE = re.compile(f"\\s*(?:[{DIACRITICS}]*\\w[\\w{DIACRITICS}]*|[^\\w\\s])")
 _COMPLEMENTIZERS = frozenset(
     prefix + "ان" + suffix
     for prefix in ("", "ب", "ف")
@@ -109,11 +112,22 @@ class _Tokens:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        key_end = doc.key_offset(MAX_TEXT_CHARS) if len(doc.text) > MAX_TEXT_CHARS else len(doc.key)
-        matches = list(_TOKEN_RE.finditer(doc.key, 0, key_end))
-        self.keys: list[str] = [match.group() for match in matches]
-        self.starts: list[int] = [match.start() for match in matches]
-        self.ends: list[int] = [match.end() for match in matches]
+        text = doc.text
+        self.truncated = len(text) > MAX_TEXT_CHARS
+        # Tokens of the display text (a word keeps its diacritics), each with the spaces before
+        # it: they are contiguous from offset 0, so running sums of their lengths (C loops, no
+        # match objects) give every token's end. Keys are the tokens folded in one pass.
+        spaced = _SPACED_TOKEN_RE.findall(text, 0, MAX_TEXT_CHARS)
+        self.text_ends: list[int] = list(accumulate(map(len, spaced)))
+        displays = list(map(str.lstrip, spaced))
+        self.text_starts: list[int] = list(map(sub, self.text_ends, map(len, displays)))
+        if "\x00" in text:  # the join separator: fold token by token
+            self.keys: list[str] = [matching_key(word) for word in displays]
+        else:
+            self.keys = matching_key("\x00".join(displays)).split("\x00") if displays else []
+        if "" in self.keys:  # a diacritic with no letter before it: keep it as a mark token
+            self.keys = [key or display for key, display in zip(self.keys, displays, strict=True)]
+        self.starts, self.ends = self.text_starts, self.text_ends
         count = len(self.keys)
         self.count = count
         self.quoted = [False] * count
@@ -121,40 +135,40 @@ class _Tokens:
         self.closing: dict[int, Quote] = {}
         self.quote_end_token: dict[int, int] = {}
         last_end = -1
+        text_starts = self.text_starts
         for quote in doc.quotes:
             if quote.start < last_end:
                 continue  # nested: the outer quotation decides
             last_end = quote.end
-            first = self.token_at(doc.key_offset(quote.start))
-            stop = self.token_at(doc.key_offset(quote.inner_end))
+            # Tokens never start inside a display character's diacritics, so the display offsets
+            # of token starts order exactly like the key offsets.
+            first = bisect_left(text_starts, quote.start)
+            stop = bisect_left(text_starts, quote.inner_end, first)
             self.opening[first] = quote
             if stop > first + 1:
                 self.quoted[first + 1 : stop] = [True] * (min(stop, count) - first - 1)
-            after = self.token_at(doc.key_offset(quote.end)) if quote.closed else stop
+            after = bisect_left(text_starts, quote.end, stop) if quote.closed else stop
             for index in range(stop, min(after, count)):
                 self.closing[index] = quote  # every token of the closing mark ('' is two)
             self.quote_end_token[first] = max(after, first + 1)
 
-    def token_at(self, key_offset: int) -> int:
-        return bisect_left(self.starts, key_offset)
+    def token_at_text(self, text_offset: int) -> int:
+        """The first token starting at or after a display offset."""
+        return bisect_left(self.text_starts, text_offset)
 
     def is_word(self, index: int) -> bool:
         return self.keys[index][0].isalnum()
 
     def complementizer(self, index: int) -> bool:
         """إن/أن and their forms; not آن, a name that folds to the same key."""
-        return (
-            self.keys[index] in _COMPLEMENTIZERS
-            and self.doc.text[self.doc.key_map[self.starts[index]]] != "آ"
-        )
+        return self.keys[index] in _COMPLEMENTIZERS and self.doc.text[self.text_starts[index]] != "آ"
 
     def display_word(self, index: int) -> str:
-        start, end = self.display(index, index + 1)
-        return self.doc.text[start:end]
+        return self.doc.text[self.text_starts[index] : self.text_ends[index]]
 
     def display(self, first: int, last: int) -> tuple[int, int]:
         """Display span of tokens ``[first, last)``."""
-        return self.doc.text_span(self.starts[first], self.ends[last - 1])
+        return self.text_starts[first], self.text_ends[last - 1]
 
     def words(self, indices: list[int]) -> tuple[list[str], list[str]]:
         """Keys and display forms of word tokens; tokens glued together (دوك-غيون) are one word."""
@@ -163,13 +177,13 @@ class _Tokens:
         text = self.doc.text
         previous = -2
         for index in indices:
-            start, end = self.display(index, index + 1)
+            word = text[self.text_starts[index] : self.text_ends[index]]
             if index == previous + 1 and self.starts[index] == self.ends[previous] and keys:
                 keys[-1] += self.keys[index]
-                displays[-1] += text[start:end]
+                displays[-1] += word
             else:
                 keys.append(self.keys[index])
-                displays.append(text[start:end])
+                displays.append(word)
             previous = index
         return keys, displays
 
@@ -186,9 +200,11 @@ class _Context:
         self.used_quotes: set[int] = set()
         self.quote_starts = [q.start for q in doc.quotes]
         keys = self.tokens.keys
-        # Positions of candidate words, found once with C-speed membership tests.
-        self.trigger_positions = [i for i, key in enumerate(keys) if key in lexicons.triggers]
-        self.title_positions = [i for i, key in enumerate(keys) if key in lexicons.title_forms]
+        # Positions of candidate words, found once with C loops (compress/map, no Python frames).
+        every = range(len(keys))
+        self.trigger_positions = list(compress(every, map(lexicons.triggers.__contains__, keys)))
+        self.title_positions = list(compress(every, map(lexicons.title_forms.__contains__, keys)))
+        self.carrier_positions = list(compress(every, map(lexicons.carriers.by_first.__contains__, keys)))
 
     def mention(self, indices: list[int], *, loose: bool = False) -> Mention | None:
         if not indices:
@@ -211,7 +227,7 @@ def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
     headings = [(b.start, b.end) for b in doc.blocks if b.heading]
     heading_starts = {start for start, _ in headings}
     sentences = [
-        (tokens.token_at(doc.key_offset(start)), tokens.token_at(doc.key_offset(min(end, MAX_TEXT_CHARS))))
+        (tokens.token_at_text(start), tokens.token_at_text(min(end, MAX_TEXT_CHARS)))
         for start, end in doc.sentences
         if start < MAX_TEXT_CHARS and not _in_heading(start, headings, heading_starts)
     ]
@@ -228,7 +244,7 @@ def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
         if not triggers:
             continue
         examined += len(triggers)
-        via = _via(tokens, first, last, lexicons)
+        via = _via(ctx, first, last)
         for position, (index, trigger) in enumerate(triggers):
             limit = triggers[position + 1][0] if position + 1 < len(triggers) else last
             result = _statement(ctx, index, trigger, first, limit, last)
@@ -595,15 +611,13 @@ def _is_carrier(tokens: _Tokens, index: int, limit: int, lexicons: Lexicons) -> 
     )
 
 
-def _via(tokens: _Tokens, first: int, last: int, lexicons: Lexicons) -> str | None:
+def _via(ctx: _Context, first: int, last: int) -> str | None:
+    tokens, lexicons = ctx.tokens, ctx.lexicons
     keys = tokens.keys
-    starts = lexicons.carriers.by_first
-    for index in range(first, last):
-        if (
-            keys[index] not in starts
-            or tokens.quoted[index]
-            or not lexicons.carriers.match(keys, index, last)
-        ):
+    positions = ctx.carrier_positions
+    for position in range(bisect_left(positions, first), bisect_left(positions, last)):
+        index = positions[position]
+        if tokens.quoted[index] or not lexicons.carriers.match(keys, index, last):
             continue
         if not _is_carrier(tokens, index, last, lexicons):
             continue

@@ -92,6 +92,9 @@ _LINE_BREAKS_RE = re.compile("\r\n|[\r\u2028\u2029\x85\v\f]")
 # Runs of spaces, or any single space other than U+0020 (matching single plain spaces is slow).
 _SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _SPACES_RE = re.compile(f"[ {_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS}]")
+_DOUBLE_SPACES_RE = re.compile(" {2,}")
+# Any code point from U+FB50 up: scanning for this ASCII-free class is the cheap pre-test.
+_HIGH_RE = re.compile("[\ufb50-\U0010ffff]")
 _UNUSUAL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufb50-\ufdff\ufe70-\ufefc]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]+")
 _RAW_TAG_BLOCKS = ("script", "style", "noscript", "template")
@@ -110,15 +113,31 @@ def clean_display(raw: str, *, keep_diacritics: bool = True) -> str:
         text = _unescape(text)
     if "<" in text:
         text = _strip_tags(text)
-    if _UNUSUAL_RE.search(text):  # one scan decides whether the rarer fixes are needed
+    # isprintable() is a C scan: true means no controls, odd line breaks, spaces other than U+0020
+    # or invisible format marks (all Unicode "Other"/"Separator"), so their regex passes are skipped.
+    printable = text.replace("\n", " ").isprintable()
+    if (not printable or _has_presentation_forms(text)) and _UNUSUAL_RE.search(text):
         text = _PRESENTATION_RE.sub(_fold_presentation, text)
         text = _CONTROL_RE.sub(" ", _LINE_BREAKS_RE.sub("\n", text))
-    text = replace_chars(text, _INVISIBLE)
+    if printable:
+        if "\u0640" in text:  # tatweel is a letter modifier, printable
+            text = text.replace("\u0640", "")
+    else:
+        text = replace_chars(text, _INVISIBLE)
     if not keep_diacritics:
         text = replace_chars(text, _DROP_DIACRITICS)
-    text = _SPACES_RE.sub(" ", text)
+    if not printable:
+        text = _SPACES_RE.sub(" ", text)
+    elif "  " in text:
+        text = _DOUBLE_SPACES_RE.sub(" ", text)
     lines = (line.strip(" ") for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _has_presentation_forms(text: str) -> bool:
+    """Presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFC) are rare: a scan for any code point
+    from U+FB50 up (a one-range class, fast) decides whether the exact scan is needed."""
+    return _HIGH_RE.search(text) is not None and _PRESENTATION_RE.search(text) is not None
 
 
 def _unescape(text: str) -> str:
