@@ -46,9 +46,11 @@ class PhraseSet:
         stop = len(tokens) if end is None else min(end, len(tokens))
         for phrase in phrases:
             length = len(phrase)
+            if index + length > stop:
+                continue
             if length == 1:
                 return 1
-            if index + length <= stop and tuple(tokens[index : index + length]) == phrase:
+            if tuple(tokens[index : index + length]) == phrase:
                 return length
         return 0
 
