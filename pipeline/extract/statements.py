@@ -37,6 +37,7 @@ from pipeline.extract.speakers import (
     Mention,
     Speaker,
     SpeakerRegistry,
+    is_definite,
     is_title_word,
     merge_apposition,
     parse_mention,
@@ -58,6 +59,7 @@ _COMPLEMENTIZERS = frozenset(
     for suffix in ("", "ه", "ها", "هم", "هما", "هن", "ني", "نا", "ي", "ك", "كم")
 )
 _COMMAS = frozenset({"،", ","})
+_POINTER_GAP = _COMMAS | frozenset("-–—")
 _CLAUSE_PUNCTUATION = frozenset("،,:؛;.!?؟…")
 _TRIM_PUNCTUATION = frozenset("،,:؛;-–—")
 # A trigger right after these starts a new clause even without و/ف (datelines "الرباط –", "/ وام /").
@@ -205,6 +207,8 @@ class _Context:
         self.trigger_positions = list(compress(every, map(lexicons.triggers.__contains__, keys)))
         self.title_positions = list(compress(every, map(lexicons.title_forms.__contains__, keys)))
         self.carrier_positions = list(compress(every, map(lexicons.carriers.by_first.__contains__, keys)))
+        pointers = lexicons.quote_pointers.by_first
+        self.pointer_positions = list(compress(every, map(pointers.__contains__, keys))) if pointers else []
 
     def mention(self, indices: list[int], *, loose: bool = False) -> Mention | None:
         if not indices:
@@ -279,7 +283,9 @@ def _observe_names(ctx: _Context, first: int, last: int) -> None:
         index = positions[position]
         if index < reached or tokens.quoted[index]:
             continue
-        phrase, end = _subject(ctx, index, last, frozenset())
+        # Right after a reporting verb, the verb's own prepositions end the phrase (أشاد الوزير بالدور).
+        trigger = ctx.lexicons.triggers.get(tokens.keys[index - 1]) if index > first else None
+        phrase, end = _subject(ctx, index, last, trigger.prepositions if trigger else frozenset())
         mention = ctx.mention(phrase, loose=True)
         if mention is not None and mention.name_keys and mention.type == "person":
             ctx.registry.observe(mention)
@@ -321,7 +327,25 @@ def _triggers(ctx: _Context, first: int, last: int) -> list[tuple[int, Trigger]]
             continue
         if trigger.prefixed or trigger.kind == "participle" or starts_clause or previous in _CONTINUE_AFTER:
             found.append((index, trigger))
+    pointers = ctx.pointer_positions
+    for position in range(bisect_left(pointers, first), bisect_left(pointers, last)):
+        pointer = _pointer(ctx, pointers[position], first, last)
+        if pointer is not None:
+            found.append(pointer)
+            found.sort(key=lambda item: item[0])
     return found
+
+
+def _pointer(ctx: _Context, index: int, first: int, last: int) -> tuple[int, Trigger] | None:
+    """ "«…»، بهذه الكلمات افتتح الوزير…": a pointer right after a quotation, then a verb."""
+    tokens = ctx.tokens
+    length = ctx.lexicons.quote_pointers.match(tokens.keys, index, last)
+    verb = index + length
+    if not length or tokens.quoted[index] or verb + 1 >= last or not tokens.is_word(verb):
+        return None
+    if _quote_before(tokens, index, first, _POINTER_GAP) is None:
+        return None
+    return index, Trigger(tokens.display_word(verb), "pointer", frozenset(), False)
 
 
 def _statement(
@@ -332,6 +356,16 @@ def _statement(
     via: str | None = None
     if trigger.kind == "attribution":
         return _attribution(ctx, index, first, limit)
+    if trigger.kind == "pointer":
+        quote = _quote_before(tokens, index, first, _POINTER_GAP)
+        if quote is None or quote.start in ctx.used_quotes:
+            return None
+        verb = index + lexicons.quote_pointers.match(keys, index, limit)
+        subject, _ = _subject(ctx, verb + 1, limit, frozenset())
+        ctx.used_quotes.add(quote.start)
+        # The verb's object follows the speaker ("افتتح الوزير اجتماع الحكومة"): a short name.
+        mention = ctx.mention(subject, loose=True)
+        return _Result(ctx.resolve(mention), "direct", _inner(tokens.doc.text, quote))
     if trigger.kind == "document":
         subject, subject_end = _document_subject(tokens, index + 2, limit, lexicons)
         mention = ctx.mention(subject)
@@ -367,6 +401,8 @@ def _statement(
             span = _after_comma(tokens, subject_end, limit)
             if span is not None:
                 return _Result(entity, _kind_of(ctx, span), span, via)
+        if trigger.kind == "verb" and entity is not None:
+            ctx.current = entity  # "علّق المدرب على الفوز قائلاً: …": the participle is his
         return None
     how, at = complement
     if how == "quote":
@@ -422,7 +458,22 @@ def _subject(
             break
         if tokens.complementizer(index) or key in lexicons.triggers or key in lexicons.speaker_cues:
             break
-        if subject and strip_article(key) in lexicons.content_nouns:
+        if (
+            subject
+            and strip_article(key) in lexicons.content_nouns
+            and not _takes_genitive(keys[subject[-1]], lexicons)
+        ):
+            break  # "نفت القوات عرقلة…", but not "قوات الدعم السريع"
+        if subject and _addressee(key, lexicons) and not inside_title_of(subject):
+            break  # "قال الوزير لمراسل سانا"، "لوكالة الأنباء": who was told, not who spoke
+        if (
+            subject
+            and "ب" in own_prepositions
+            and key.startswith("بال")
+            and not _institution_after_b(key, lexicons)
+        ):
+            # "أشاد الوزير بالدور…": the content, not the speaker (but "النائب بالبرلمان"). Only
+            # before a definite word: "بسام"، "بدر" start names.
             break
         stop = lexicons.subject_stops.match(keys, index, limit) if key in stop_starts else 0
         if (
@@ -445,6 +496,46 @@ def _subject(
         subject.append(index)
         index += 1
     return subject, index
+
+
+def _takes_genitive(token: str, lexicons: Lexicons) -> bool:
+    """An indefinite organisation or title word needs the next word (قوات الدعم، وزارة الصحة)."""
+    if is_definite(token):
+        return False
+    return token in lexicons.title_forms or bool(
+        lexicons.organizations.match([token], 0) or lexicons.groups.match([token], 0)
+    )
+
+
+def _institution_after_b(key: str, lexicons: Lexicons) -> bool:
+    """بمجلس، بالبرلمان: ب glued to an institution continues a title."""
+    rest = key[1:]
+    return bool(
+        lexicons.organizations.match([rest], 0) or lexicons.organizations.match([strip_article(rest)], 0)
+    )
+
+
+def _addressee(key: str, lexicons: Lexicons) -> bool:
+    """ل glued to a title or a medium: لمراسل، للصحفيين، لوكالة."""
+    if len(key) < 4 or key[0] != "ل":
+        return False
+    rest = key[1:]
+    if rest.startswith("ل"):  # للصحفيين = ل + الصحفيين
+        rest = "ا" + rest
+    bare = strip_article(rest)
+    return (
+        rest in lexicons.title_forms
+        or bare in lexicons.titles
+        or bool(lexicons.media.match([rest], 0) or lexicons.media.match([bare], 0))
+    )
+
+
+_NOT_GLUED_B = frozenset({"بعض", "بين", "بعد", "بشان", "بسبب", "بدوره", "بدورها", "بينما", "بل"})
+
+
+def _glued_b(key: str) -> bool:
+    """بالدور، بأداء: the preposition ب glued to the content word."""
+    return len(key) >= 4 and key[0] == "ب" and key not in _NOT_GLUED_B
 
 
 def _glued(tokens: _Tokens, index: int) -> bool:
@@ -547,6 +638,10 @@ def _complement(ctx: _Context, start: int, limit: int, trigger: Trigger) -> tupl
         if key in _COMMAS:
             if index == adjacent:
                 adjacent = index + 1
+                closing = _parenthetical_end(ctx, index + 1, limit)
+                if closing:  # "أعلن البنك، مساء الخميس، تثبيت…": step over the adjunct
+                    adjacent = index = closing + 1
+                    continue
             index += 1
             continue
         stop = lexicons.subject_stops.match(keys, index, limit) if index == adjacent else 0
@@ -563,12 +658,36 @@ def _complement(ctx: _Context, start: int, limit: int, trigger: Trigger) -> tupl
                 if index + 1 < limit and keys[index + 1] in _COMPLEMENTIZERS:
                     return "indirect", index + 2
                 return "indirect", index + 1
-            if "ب" in trigger.prepositions and key.startswith("بال"):
+            if "ب" in trigger.prepositions and _glued_b(key):
+                if trigger.object_content and start < index:
+                    return "indirect", start  # "متهمة الجيش باستهداف القوافل"
                 return "indirect", index
         if index == adjacent and strip_article(key) in lexicons.content_nouns:
             return "indirect", index
         index += 1
     return None
+
+
+_PARENTHETICAL_MAX_WORDS = 4
+
+
+def _parenthetical_end(ctx: _Context, start: int, limit: int) -> int:
+    """The closing comma of a short adjunct between commas (، مساء الخميس،), or 0."""
+    tokens = ctx.tokens
+    keys = tokens.keys
+    stop = min(limit, start + _PARENTHETICAL_MAX_WORDS + 1)
+    for index in range(start, stop):
+        key = keys[index]
+        if key in _COMMAS:
+            return index if index > start else 0
+        if (
+            not tokens.is_word(index)
+            or index in tokens.opening
+            or tokens.complementizer(index)
+            or key in ctx.lexicons.triggers
+        ):
+            return 0
+    return 0
 
 
 def _clause_end(ctx: _Context, start: int, limit: int) -> int:
@@ -642,10 +761,10 @@ def _plain(tokens: _Tokens, words: list[int]) -> str:
     return " ".join(tokens.doc.text[start:end].translate(_NO_QUOTES).split())
 
 
-def _quote_before(tokens: _Tokens, index: int, first: int) -> Quote | None:
+def _quote_before(tokens: _Tokens, index: int, first: int, gap: frozenset[str] = _COMMAS) -> Quote | None:
     """«…»، قال الوزير: the quotation right before the verb (a comma may sit between)."""
     before = index - 1
-    while before >= first and tokens.keys[before] in _COMMAS:
+    while before >= first and tokens.keys[before] in gap:
         before -= 1
     return tokens.closing.get(before) if before >= first else None
 
