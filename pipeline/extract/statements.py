@@ -19,7 +19,8 @@ Everything runs over key tokens (folded words, so lexicons match every spelling)
 map back exactly to the display text. Work is linear in the text: each trigger scans a bounded
 window of tokens. A work budget bounds hostile input: statements are looked for in the first
 ``MAX_TEXT_CHARS`` characters (some 30 long articles) and at most ``MAX_TRIGGERS`` reporting words
-are examined; real articles stay far below both.
+are examined; real articles stay far below both. What the budget skipped is reported, not hidden:
+``extract_statements_report`` returns it with the statements (``Extraction.truncated``).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from pipeline.text.document import Document
 from pipeline.text.normalize import DIACRITICS, QUOTE_MARKS, matching_key
 from pipeline.text.quotes import Quote
 
-__all__ = ["Speaker", "Statement", "extract_statements"]
+__all__ = ["Extraction", "Speaker", "Statement", "extract_statements", "extract_statements_report"]
 
 MAX_TEXT_CHARS = 200_000
 MAX_TRIGGERS = 1_500
@@ -84,12 +85,30 @@ class Statement:
     via: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Statements and whether the work budget cut the search short (hostile or huge input)."""
+
+    statements: list[Statement]
+    chars_skipped: int = 0  # display characters past MAX_TEXT_CHARS, never looked at
+    triggers_skipped: int = 0  # reporting-word candidates past MAX_TRIGGERS, never examined
+
+    @property
+    def truncated(self) -> bool:
+        return bool(self.chars_skipped or self.triggers_skipped)
+
+
 def extract_statements(doc: Document, lexicons: Lexicons) -> list[Statement]:
     """Statements of ``doc`` in document order. Never raises: a failure yields no statements."""
+    return extract_statements_report(doc, lexicons).statements
+
+
+def extract_statements_report(doc: Document, lexicons: Lexicons) -> Extraction:
+    """Statements plus what the work budget skipped, so callers can report truncation."""
     try:
-        return _extract(doc, lexicons)
+        return _extract_report(doc, lexicons)
     except Exception:  # the contract is "never raises"; property tests call _extract directly
-        return []
+        return Extraction([])
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +134,6 @@ class _Tokens:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         text = doc.text
-        self.truncated = len(text) > MAX_TEXT_CHARS
         # Tokens of the display text (a word keeps its diacritics), each with the spaces before
         # it: they are contiguous from offset 0, so running sums of their lengths (C loops, no
         # match objects) give every token's end. Keys are the tokens folded in one pass.
@@ -224,8 +242,12 @@ class _Context:
 
 
 def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
-    if not doc.key:
-        return []
+    return _extract_report(doc, lexicons).statements
+
+
+def _extract_report(doc: Document, lexicons: Lexicons) -> Extraction:
+    if not doc.text:
+        return Extraction([])
     ctx = _Context(doc, lexicons)
     tokens = ctx.tokens
     headings = [(b.start, b.end) for b in doc.blocks if b.heading]
@@ -241,10 +263,16 @@ def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
         _observe_names(ctx, first, last)
     found: list[_Found] = []
     examined = 0
+    triggers_skipped = 0
     for first, last in sentences:
         if examined >= MAX_TRIGGERS:
+            # Candidates from here on (an upper bound of what was skipped: not all would qualify).
+            triggers_skipped = len(ctx.trigger_positions) - bisect_left(ctx.trigger_positions, first)
             break
-        triggers = _triggers(ctx, first, last)[: MAX_TRIGGERS - examined]
+        triggers = _triggers(ctx, first, last)
+        if len(triggers) > MAX_TRIGGERS - examined:
+            triggers_skipped += len(triggers) - (MAX_TRIGGERS - examined)
+            triggers = triggers[: MAX_TRIGGERS - examined]
         if not triggers:
             continue
         examined += len(triggers)
@@ -266,7 +294,7 @@ def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
         speaker = UNKNOWN_SPEAKER if item.entity is None else ctx.registry.speaker(item.entity)
         text = doc.text[item.span[0] : item.span[1]]
         statements.append(Statement(speaker, item.verb, item.kind, item.span, text, item.via))
-    return statements
+    return Extraction(statements, max(0, len(doc.text) - MAX_TEXT_CHARS), triggers_skipped)
 
 
 def _in_heading(start: int, headings: list[tuple[int, int]], heading_starts: set[int]) -> bool:
