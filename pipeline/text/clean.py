@@ -18,7 +18,8 @@ import unicodedata
 from pipeline.text.normalize import DIACRITICS, replace_chars
 
 # Tags whose end means a paragraph break; any other tag vanishes (inline) or becomes a space.
-_BLOCK_TAGS = frozenset(
+# Shared with the feed parser (pipeline/feeds/parse.py), which turns summaries into plain text.
+BLOCK_TAGS = frozenset(
     [
         "p",
         "br",
@@ -97,7 +98,9 @@ _DOUBLE_SPACES_RE = re.compile(" {2,}")
 _HIGH_RE = re.compile("[\ufb50-\U0010ffff]")
 _UNUSUAL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufb50-\ufdff\ufe70-\ufefc]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]+")
-_RAW_TAG_BLOCKS = ("script", "style", "noscript", "template")
+# Elements whose content is never text to read (code, styles, fallbacks for embeds).
+RAW_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object"})
+_RAW_TAG_BLOCKS = tuple(sorted(RAW_TEXT_TAGS))
 
 
 def clean_display(raw: str, *, keep_diacritics: bool = True) -> str:
@@ -189,7 +192,7 @@ def _strip_tags(text: str) -> str:
 def _replacement(inside: str) -> str:
     name = _TAG_NAME_RE.match(inside)
     tag = name.group(1).lower() if name else ""
-    if tag in _BLOCK_TAGS:
+    if tag in BLOCK_TAGS:
         return "\n"
     if tag in _INLINE_TAGS:
         return ""
