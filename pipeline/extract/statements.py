@@ -52,8 +52,10 @@ __all__ = ["Extraction", "Speaker", "Statement", "extract_statements", "extract_
 MAX_TEXT_CHARS = 200_000
 MAX_TRIGGERS = 1_500
 _MAX_OBSERVED = 1_500
-# A token (a word with its diacritics, or one other character) with the spaces before it.
-_SPACED_TOKEN_RE = re.compile(f"\\s*(?:[{DIACRITICS}]*\\w[\\w{DIACRITICS}]*|[^\\w\\s])")
+# A token (a word with its diacritics, or one other character) with the spaces before it. Linear:
+# possessive repeats never give characters back, and a run of spaces at the very end matches
+# (with \\Z) instead of failing from each of its positions in turn.
+_SPACED_TOKEN_RE = re.compile(f"\\s*+(?:\\w[\\w{DIACRITICS}]*+|[{DIACRITICS}]++|[^\\w\\s]|\\Z)")
 _COMPLEMENTIZERS = frozenset(
     prefix + "ان" + suffix
     for prefix in ("", "ب", "ف")
@@ -138,6 +140,8 @@ class _Tokens:
         # it: they are contiguous from offset 0, so running sums of their lengths (C loops, no
         # match objects) give every token's end. Keys are the tokens folded in one pass.
         spaced = _SPACED_TOKEN_RE.findall(text, 0, MAX_TEXT_CHARS)
+        while spaced and (not spaced[-1] or spaced[-1].isspace()):
+            spaced.pop()  # the end of the text: trailing spaces and the empty match at \Z
         self.text_ends: list[int] = list(accumulate(map(len, spaced)))
         displays = list(map(str.lstrip, spaced))
         self.text_starts: list[int] = list(map(sub, self.text_ends, map(len, displays)))
@@ -145,7 +149,7 @@ class _Tokens:
             self.keys: list[str] = [matching_key(word) for word in displays]
         else:
             self.keys = matching_key("\x00".join(displays)).split("\x00") if displays else []
-        if "" in self.keys:  # a diacritic with no letter before it: keep it as a mark token
+        if "" in self.keys:  # a diacritic with no letter before it: a mark token of its own
             self.keys = [key or display for key, display in zip(self.keys, displays, strict=True)]
         self.starts, self.ends = self.text_starts, self.text_ends
         count = len(self.keys)
@@ -356,11 +360,13 @@ def _triggers(ctx: _Context, first: int, last: int) -> list[tuple[int, Trigger]]
         if trigger.prefixed or trigger.kind == "participle" or starts_clause or previous in _CONTINUE_AFTER:
             found.append((index, trigger))
     pointers = ctx.pointer_positions
+    before = len(found)
     for position in range(bisect_left(pointers, first), bisect_left(pointers, last)):
         pointer = _pointer(ctx, pointers[position], first, last)
         if pointer is not None:
             found.append(pointer)
-            found.sort(key=lambda item: item[0])
+    if len(found) > before:
+        found.sort(key=lambda item: item[0])
     return found
 
 
