@@ -31,7 +31,15 @@ from dataclasses import dataclass
 from itertools import accumulate, compress
 from operator import sub
 
-from pipeline.extract.lexicon import Lexicons, Trigger, strip_article
+from pipeline.extract.lexicon import (
+    ROLE_CARRIER,
+    ROLE_POINTER,
+    ROLE_TITLE,
+    ROLE_TRIGGER,
+    Lexicons,
+    Trigger,
+    strip_article,
+)
 from pipeline.extract.speakers import (
     TITLE_PREPOSITIONS,
     UNKNOWN_SPEAKER,
@@ -222,20 +230,36 @@ class _Context:
         self.current: int | None = None
         self.observed = 0
         self.used_quotes: set[int] = set()
+        self.mentions: dict[tuple[str | bool, ...], Mention | None] = {}
         self.quote_starts = [q.start for q in doc.quotes]
         keys = self.tokens.keys
-        # Positions of candidate words, found once with C loops (compress/map, no Python frames).
-        every = range(len(keys))
-        self.trigger_positions = list(compress(every, map(lexicons.triggers.__contains__, keys)))
-        self.title_positions = list(compress(every, map(lexicons.title_forms.__contains__, keys)))
-        self.carrier_positions = list(compress(every, map(lexicons.carriers.by_first.__contains__, keys)))
-        pointers = lexicons.quote_pointers.by_first
-        self.pointer_positions = list(compress(every, map(pointers.__contains__, keys))) if pointers else []
+        # Positions of candidate words: one C pass (map/compress) finds every word with a role,
+        # then a short Python loop over those few sorts them by role.
+        roles = list(map(lexicons.roles.get, keys))
+        self.trigger_positions: list[int] = []
+        self.title_positions: list[int] = []
+        self.carrier_positions: list[int] = []
+        self.pointer_positions: list[int] = []
+        for index in compress(range(len(keys)), roles):
+            role = roles[index]
+            if role & ROLE_TRIGGER:
+                self.trigger_positions.append(index)
+            if role & ROLE_TITLE:
+                self.title_positions.append(index)
+            if role & ROLE_CARRIER:
+                self.carrier_positions.append(index)
+            if role & ROLE_POINTER:
+                self.pointer_positions.append(index)
 
     def mention(self, indices: list[int], *, loose: bool = False) -> Mention | None:
         if not indices:
             return None
-        return parse_mention(*self.tokens.words(indices), self.lexicons, loose=loose)
+        keys, displays = self.tokens.words(indices)
+        # The same phrases recur in an article (a surname, a title): parse each once.
+        cache_key = (*keys, *displays, loose)
+        if cache_key not in self.mentions:
+            self.mentions[cache_key] = parse_mention(keys, displays, self.lexicons, loose=loose)
+        return self.mentions[cache_key]
 
     def resolve(self, mention: Mention | None) -> int | None:
         if mention is None:
