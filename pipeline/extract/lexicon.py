@@ -11,6 +11,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from pipeline.text.normalize import matching_key
 
@@ -88,7 +89,8 @@ class Lexicons:
 
     @functools.cached_property
     def roles(self) -> Mapping[str, int]:
-        """Key -> bit set of ROLE_* (trigger, title, carrier, pointer): one lookup finds them all."""
+        """Key -> bit set of ROLE_* (trigger, title, carrier, pointer): one lookup finds them all.
+        Read-only like every lexicon (a mappingproxy over a dict built once)."""
         roles: dict[str, int] = {}
         for words, role in (
             (self.triggers, ROLE_TRIGGER),
@@ -98,7 +100,7 @@ class Lexicons:
         ):
             for word in words:
                 roles[word] = roles.get(word, 0) | role
-        return roles
+        return MappingProxyType(roles)
 
 
 def read_entries(path: Path) -> list[str]:
@@ -117,8 +119,11 @@ def phrase_set(entries: Iterable[str]) -> PhraseSet:
         tokens = tuple(key_tokens(entry))
         if tokens:
             grouped.setdefault(tokens[0], set()).add(tokens)
-    # A plain dict (typed read-only): lookups on a mappingproxy cost twice as much.
-    return PhraseSet({first: tuple(sorted(group, key=len, reverse=True)) for first, group in grouped.items()})
+    return PhraseSet(
+        MappingProxyType(
+            {first: tuple(sorted(group, key=len, reverse=True)) for first, group in grouped.items()}
+        )
+    )
 
 
 def key_tokens(text: str) -> list[str]:
@@ -194,13 +199,14 @@ def load_lexicons(config_dir: Path) -> Lexicons:
     titles = frozenset(strip_article(key_tokens(e)[0]) for e in entries("titles") if key_tokens(e))
     honorifics = frozenset(matching_key(e) for e in entries("honorifics"))
     return Lexicons(
-        # A plain dict, typed read-only (Mapping): lookups on a mappingproxy cost twice as much.
-        triggers=_triggers(
-            entries("reporting_verbs"),
-            entries("participles"),
-            entries("document_verbs"),
-            entries("carrier_verbs"),
-            entries("attribution_words"),
+        triggers=MappingProxyType(
+            _triggers(
+                entries("reporting_verbs"),
+                entries("participles"),
+                entries("document_verbs"),
+                entries("carrier_verbs"),
+                entries("attribution_words"),
+            )
         ),
         titles=titles,
         honorifics=honorifics,

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
 from operator import sub
 
 from pipeline.extract.lexicon import (
@@ -230,12 +230,12 @@ class _Context:
         self.current: int | None = None
         self.observed = 0
         self.used_quotes: set[int] = set()
-        self.mentions: dict[tuple[str | bool, ...], Mention | None] = {}
+        self.mentions: dict[tuple[object, ...], Mention | None] = {}
         self.quote_starts = [q.start for q in doc.quotes]
         keys = self.tokens.keys
         # Positions of candidate words: one C pass (map/compress) finds every word with a role,
         # then a short Python loop over those few sorts them by role.
-        roles = list(map(lexicons.roles.get, keys))
+        roles = list(map(lexicons.roles.get, keys, repeat(0)))
         self.trigger_positions: list[int] = []
         self.title_positions: list[int] = []
         self.carrier_positions: list[int] = []
