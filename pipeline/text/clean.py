@@ -110,10 +110,12 @@ def clean_display(raw: str, *, keep_diacritics: bool = True) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates from a broken decoder
         text = _SURROGATE_RE.sub("", text)
+    # Invisible marks go before tags are found: "<\u200f/>" must not become a tag on a second pass.
+    text = replace_chars(text, _INVISIBLE)
     if "<" in text:
         text = _drop_raw_blocks(text)
     if "&" in text:
-        text = _unescape(text)
+        text = replace_chars(_unescape(text), _INVISIBLE)  # entities can encode invisible marks
     if "<" in text:
         text = _strip_tags(text)
     # isprintable() is a C scan: true means no controls, odd line breaks, spaces other than U+0020
@@ -122,11 +124,6 @@ def clean_display(raw: str, *, keep_diacritics: bool = True) -> str:
     if (not printable or _has_presentation_forms(text)) and _UNUSUAL_RE.search(text):
         text = _PRESENTATION_RE.sub(_fold_presentation, text)
         text = _CONTROL_RE.sub(" ", _LINE_BREAKS_RE.sub("\n", text))
-    if printable:
-        if "\u0640" in text:  # tatweel is a letter modifier, printable
-            text = text.replace("\u0640", "")
-    else:
-        text = replace_chars(text, _INVISIBLE)
     if not keep_diacritics:
         text = replace_chars(text, _DROP_DIACRITICS)
     if not printable:
