@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from pipeline.extract.lexicon import Lexicons, load_lexicons  # noqa: E402
-from pipeline.extract.statements import _extract  # noqa: E402
+from pipeline.extract.statements import Extraction, _extract, _extract_report  # noqa: E402
 from pipeline.text.prepare import prepare  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_694a7dc3639c9e32.txt"
@@ -101,8 +101,12 @@ def main() -> int:
     adversarial: dict[str, dict[str, float | int | str]] = {}
     for name, raw in adversarial_inputs(seed).items():
         try:
-            seconds, statements = timed(lambda raw=raw: _extract(prepare(raw), lexicons), time.process_time)
-            outcome = f"{len(statements)} statements"  # type: ignore[arg-type]
+            seconds, report = timed(
+                lambda raw=raw: _extract_report(prepare(raw), lexicons), time.process_time
+            )
+            assert isinstance(report, Extraction)
+            budget = " (work budget hit)" if report.truncated else ""
+            outcome = f"{len(report.statements)} statements{budget}"
         except Exception as error:  # report, do not hide: the contract is "never raises"
             seconds, outcome = float("nan"), f"RAISED {type(error).__name__}: {error}"
         adversarial[name] = {"chars": len(raw), "seconds": round(seconds, 3), "result": outcome}

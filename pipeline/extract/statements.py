@@ -8,8 +8,10 @@ for each one:
 * the speaker phrase right after the verb (VSO, the norm in news Arabic) up to a stop word, a
   comma or the complement; none means the current speaker (وأضاف، وتابع، مشيراً…);
 * the complement: a colon or an adjacent quotation (direct), إن/أن and their forms or the verb's
-  own preposition (شدد على…) (indirect, or mixed when the words embed quotation marks), or a
-  quotation just before the verb («…»، قال الوزير);
+  own preposition (شدد على…، أشاد بالدور…) (indirect, or mixed when the words embed quotation
+  marks), a verbal-noun object (أعلن البنك، مساء الخميس، تثبيت…؛ نفت القوات عرقلة…), or a
+  quotation just before the verb («…»، قال الوزير) or before a pointer (بهذه الكلمات افتتح…);
+  a verb with a speaker but no complement (علّق المدرب على الفوز قائلاً…) makes the speaker current;
 * the span: the quotation's inner text for direct speech, else from after the complementizer to
   the end of the clause (the next trigger, a carrier phrase such as "وفق ما أوردته", "على حد
   وصفه", or the sentence end);
