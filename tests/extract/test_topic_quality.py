@@ -70,3 +70,13 @@ def test_sets_reported_separately_and_in_total() -> None:
     counts = [r["articles"] for r in result["sets"].values()]
     # The seed article is in both sets and counts once in the total.
     assert result["total"]["articles"] == sum(counts) - 1
+
+
+def test_every_statement_gold_article_is_annotated_with_topics_and_entities() -> None:
+    import orjson
+
+    # The scorer skips articles without these keys; a new gold file must not slip through unscored.
+    for path in sorted((PROJECT_ROOT / "tests" / "data" / "gold").glob("*.json")):
+        article = orjson.loads(path.read_bytes())
+        assert article.get("topics"), path.name
+        assert "entities" in article, path.name
