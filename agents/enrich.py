@@ -9,12 +9,15 @@ import faust
 from agents.loop import run_stage
 from pipeline.app import PipelineTopics
 from pipeline.enrich import Resources
+from pipeline.lag.agentstats import StageMetrics
 from pipeline.stages import ENRICH, enrich_stage
 
 
-def register(app: faust.App, topics: PipelineTopics, resources: Resources) -> None:
+def register(
+    app: faust.App, topics: PipelineTopics, resources: Resources, metrics: StageMetrics | None = None
+) -> None:
     handler = partial(enrich_stage, resources=resources)
 
     @app.agent(topics.clean, name=ENRICH, concurrency=1)
     async def enrich(stream: faust.StreamT[bytes]) -> None:
-        await run_stage(stream, ENRICH, handler, topics)
+        await run_stage(stream, ENRICH, handler, topics, metrics)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 import faust
 
 from pipeline.app import PipelineTopics
+from pipeline.lag.agentstats import StageMetrics
 from pipeline.models import EventError
 from pipeline.stages import Output, dead_letter
 
@@ -17,25 +19,37 @@ log = logging.getLogger(__name__)
 Stage = Callable[[bytes | None, bytes | None], list[Output]]
 
 
-async def run_stage(stream: faust.StreamT[bytes], stage: str, handler: Stage, topics: PipelineTopics) -> None:
+async def run_stage(
+    stream: faust.StreamT[bytes],
+    stage: str,
+    handler: Stage,
+    topics: PipelineTopics,
+    metrics: StageMetrics | None = None,
+) -> None:
+    metrics = metrics if metrics is not None else StageMetrics(stage)
     # The app's producer, not Topic.send: Faust's send path (FutureMessage, sensors, debug logging,
     # callbacks) cost more CPU than the producer itself, about 20 % of a worker. Delivery is the same:
     # Faust commits an offset only after `app.producer.flush()`, which waits for these sends too.
     producer = await stream.app.maybe_start_producer()
     async for event in stream.events():
         message = event.message
+        started = time.perf_counter()
         try:
             outputs = handler(message.key, message.value)
         except EventError as exc:
             outputs = [_letter(stage, str(exc), message)]
+            metrics.failed("invalid", str(exc), message.topic, message.partition, message.offset)
         except Exception as exc:  # a bug in the core must not stop the stream: dead-letter it
             log.exception(
                 "%s: unexpected error on %s[%d]@%d", stage, message.topic, message.partition, message.offset
             )
-            outputs = [_letter(stage, f"internal error: {type(exc).__name__}: {exc}", message)]
+            error = f"internal error: {type(exc).__name__}: {exc}"
+            outputs = [_letter(stage, error, message)]
+            metrics.failed("internal", error, message.topic, message.partition, message.offset)
         for output in outputs:
             delivery = await producer.send(output.topic, output.key, output.value, None, None, None)
             delivery.add_done_callback(_report_failure)  # type: ignore[attr-defined]
+        metrics.observe(message.topic, message.partition, time.perf_counter() - started, outputs)
 
 
 def _report_failure(delivery: asyncio.Future[object]) -> None:

@@ -7,12 +7,19 @@ import faust
 from agents import clean, enrich
 from pipeline.app import create_app, pipeline_topics
 from pipeline.enrich import Resources
+from pipeline.lag.monitor import Monitor, sampler_for
 from pipeline.settings import Settings
+from pipeline.stages import CLEAN, ENRICH
+from pipeline.web.views import register_views
 
 
 def build_app(settings: Settings) -> faust.App:
     app = create_app(settings)
     topics = pipeline_topics(app, settings)
-    clean.register(app, topics, settings)
-    enrich.register(app, topics, Resources.load(settings.config_dir))
+    monitor = Monitor(settings)
+    clean.register(app, topics, settings, monitor.stage(CLEAN))
+    enrich.register(app, topics, Resources.load(settings.config_dir), monitor.stage(ENRICH))
+    # Lag sampling, /metrics and the dashboard ride on the worker's own web server.
+    app.service(sampler_for(monitor))
+    register_views(app, monitor)
     return app

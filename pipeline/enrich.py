@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from pipeline.models import (
 )
 from pipeline.text.document import Document
 from pipeline.text.prepare import prepare
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +56,15 @@ def enrichment(article: CleanArticle, resources: Resources, doc: Document | None
     """``enrich`` as the JSON object of an EnrichedArticle (what the enrich stage sends), records unbuilt."""
     if doc is None:
         doc = prepare(article.text, article.title)
-    found = statements.extract_statements(doc, resources.lexicons)
+    extraction = statements.extract_statements_report(doc, resources.lexicons)
+    if extraction.truncated:
+        _log.warning(
+            "article %s: statement search truncated (%d characters, %d reporting words not examined)",
+            article.id,
+            extraction.chars_skipped,
+            extraction.triggers_skipped,
+        )
+    found = extraction.statements
     statement_objects = [
         fields_of(
             Statement,

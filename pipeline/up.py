@@ -26,6 +26,7 @@ from pipeline.models import DeadLetter, EnrichedArticle, EventError, StatementEv
 from pipeline.processes import die_with_parent, stop_process
 from pipeline.replay import replay
 from pipeline.settings import Settings
+from pipeline.tail import format_event
 from pipeline.topics import ensure_topics, partition_counts
 
 WORKER_STOP_TIMEOUT = 20.0
@@ -61,10 +62,9 @@ def run_up(settings: Settings, *, once: bool, timeout: float, quiet: bool, confi
             _say(f"topics ready ({len(created)} created, {settings.partitions} partitions each)")
             worker = start_worker(settings, config, log_path)
             try:
-                _say(
-                    f"worker started (pid {worker.pid}, log {log_path}); "
-                    f"web on http://{settings.web_host}:{settings.web_port}/"
-                )
+                web = f"http://{settings.web_host}:{settings.web_port}"
+                _say(f"worker started (pid {worker.pid}, log {log_path}); web on {web}/")
+                _say(f"dashboard on {web}/dashboard (metrics on {web}/metrics; `naba lag` in another shell)")
                 tally = asyncio.run(_follow(settings, worker, once=once, timeout=timeout, quiet=quiet))
             finally:
                 # The worker stops before the broker, so it can commit and leave its group cleanly.
@@ -131,7 +131,7 @@ def _take(tally: Tally, topic: str, value: bytes | None, quiet: bool) -> None:
             if statement.article_id in tally.expected:
                 tally.statements += 1
             if not quiet:
-                print(format_statement(statement), flush=True)
+                print(format_event(statement, color=sys.stdout.isatty()) + "\n", flush=True)
         elif topic == topics.TOPICS:
             tally.topics += 1
         elif topic == topics.DLQ:
@@ -141,14 +141,6 @@ def _take(tally: Tally, topic: str, value: bytes | None, quiet: bool) -> None:
             if key in tally.expected:
                 tally.failed[key] = letter.error
             _say(f"dead letter from {letter.stage}: {letter.error}")
-
-
-def format_statement(statement: StatementEvent) -> str:
-    speaker = statement.speaker
-    who = speaker.name + (f" ({speaker.title})" if speaker.title else "")
-    via = f" via {statement.via}" if statement.via else ""
-    quote = statement.text if len(statement.text) <= 240 else statement.text[:239] + "…"
-    return f"• {who} — {statement.verb} [{statement.kind}{via}]\n  «{quote}»"
 
 
 def _summary(tally: Tally, seconds: float, once: bool) -> int:

@@ -19,7 +19,7 @@ def prepare(body: str, title: str = "", *, boilerplate: BoilerplateMarkers | Non
 
 def from_clean(text: str, title: str = "") -> Document:
     """The Document of text and title that are already clean (a Document's own, as news.clean carries
-    them), taken as they are: cleaning is not idempotent on every input, and costs twice the rest."""
+    them), taken as they are: cleaning them again would cost time and is not idempotent on every input."""
     key, key_map = fold(text)
     scan = find_quotes(text)
     blocks = blocks_of(text)
