@@ -9,11 +9,11 @@ import faust
 from agents.loop import run_stage
 from pipeline.app import PipelineTopics
 from pipeline.enrich import Resources
-from pipeline.stages import ENRICH, enrich_stage
+from pipeline.stages import ENRICH, Limits, enrich_stage
 
 
-def register(app: faust.App, topics: PipelineTopics, resources: Resources) -> None:
-    handler = partial(enrich_stage, resources=resources)
+def register(app: faust.App, topics: PipelineTopics, resources: Resources, limits: Limits) -> None:
+    handler = partial(enrich_stage, resources=resources, limits=limits)
 
     @app.agent(topics.clean, name=ENRICH, concurrency=1)
     async def enrich(stream: faust.StreamT[bytes]) -> None:

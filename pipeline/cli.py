@@ -190,7 +190,7 @@ def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
         for article in read_articles(Path(path)):
             try:
                 (cleaned,) = clean_stage(article.id.encode(), encode(article), limits)
-                enriched = enrich_stage(cleaned.key, cleaned.value, resources)[0]
+                enriched = enrich_stage(cleaned.key, cleaned.value, resources, limits)[0]
             except EventError as exc:
                 print(f"naba: {path}: {article.id}: {exc}", file=sys.stderr)
                 status = EXIT_FAILED

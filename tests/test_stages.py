@@ -8,7 +8,7 @@ import pytest
 from pipeline import topics
 from pipeline.enrich import Resources
 from pipeline.identity import stable_id
-from pipeline.models import EventError, RawArticle, encode
+from pipeline.models import CleanArticle, EventError, RawArticle, encode
 from pipeline.settings import load_settings
 from pipeline.stages import Limits, clean_stage, enrich_stage
 from tests.conftest import SEED
@@ -96,3 +96,25 @@ def test_enrich_refuses_a_raw_article_on_the_clean_topic(resources: Resources) -
 
 def test_seed_file_exists_where_the_tests_expect_it() -> None:
     assert Path(SEED).stat().st_size > 1000
+
+
+def _clean(text: str, **fields: object) -> bytes:
+    return encode(CleanArticle(id="c1", text=text, **fields))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (b"\x00" * 64, "malformed JSON"),
+        (_clean("The minister said on Monday that support will grow."), "not an Arabic article: 0%"),
+        (_clean("قال الوزير إن الدعم سيزيد", language="en"), "language 'en'"),
+        (_clean("قال " * 30_000), "article too large: 210000 bytes of text"),
+        (b"x" * 300_000, "article too large: 300000 bytes"),
+        (_clean("   "), "empty article"),
+        (b'{"id": "c1", "schema": "naba.clean/1"}', "missing field: text"),
+        (b'{"id": "c1", "text": "\\u0642\\u0627\\u0644", "schema": "naba.clean/2"}', "unsupported schema"),
+    ],
+)
+def test_enrich_refuses_bad_articles_with_a_reason(resources: Resources, value: bytes, reason: str) -> None:
+    with pytest.raises(EventError, match=reason):
+        enrich_stage(b"x", value, resources, LIMITS)
