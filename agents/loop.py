@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable
 
 import faust
+from aiokafka.errors import MessageSizeTooLargeError
+from faust.exceptions import ProducerSendError
 
 from pipeline.app import PipelineTopics
 from pipeline.models import EventError
@@ -28,8 +30,16 @@ async def run_stage(stream: faust.StreamT[bytes], stage: str, handler: Stage, to
                 "%s: unexpected error on %s[%d]@%d", stage, message.topic, message.partition, message.offset
             )
             outputs = [_letter(stage, f"internal error: {type(exc).__name__}: {exc}", message)]
-        for output in outputs:
-            await topics.by_name(output.topic).send(key=output.key, value=output.value)
+        try:
+            for output in outputs:
+                await topics.by_name(output.topic).send(key=output.key, value=output.value)
+        except ProducerSendError as exc:
+            # An output the producer refuses (too large) would crash the agent into a stall on every
+            # restart: dead-letter the input instead (its letter keeps at most 4 MiB, so it fits).
+            if not isinstance(exc.__cause__, MessageSizeTooLargeError):
+                raise
+            letter = _letter(stage, f"output too large to send: {exc.__cause__}", message)
+            await topics.dlq.send(key=letter.key, value=letter.value)
 
 
 def _letter(stage: str, error: str, message: faust.types.Message) -> Output:

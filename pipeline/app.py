@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import faust
 
 from pipeline import topics
+from pipeline.clients import max_message_bytes
 from pipeline.settings import Settings
 
 
@@ -21,6 +22,9 @@ def create_app(settings: Settings) -> faust.App:
         # needs transactions, which the embedded broker does not support.
         processing_guarantee="at_least_once",
         producer_acks=-1,
+        # As large as our own producers' requests (pipeline.clients): an enriched event carries the
+        # article's text and its statements; Faust's 1 MB default would fail on long articles.
+        producer_max_request_size=max_message_bytes(settings),
         store="memory://",
         datadir=str(settings.data_dir / "faust"),
         topic_partitions=settings.partitions,

@@ -9,6 +9,15 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pipeline.settings import Settings
 
 
+def max_message_bytes(settings: Settings) -> int:
+    """The largest message naba produces: an enriched article (text + statements) or a dead letter.
+
+    Producers' ``max_request_size`` and the topics' ``max.message.bytes`` use it (Kafka's default of
+    1 MB would reject a long article's enriched event).
+    """
+    return max(6 * 1_048_576, settings.max_article_bytes * 3)
+
+
 def producer(settings: Settings, **options: Any) -> AIOKafkaProducer:
     """An acks=all producer; no idempotence/transactions (the embedded broker has neither)."""
     return AIOKafkaProducer(
@@ -16,7 +25,7 @@ def producer(settings: Settings, **options: Any) -> AIOKafkaProducer:
         client_id=f"{settings.app_id}-producer",
         acks="all",
         linger_ms=options.pop("linger_ms", 5),
-        max_request_size=options.pop("max_request_size", max(1_048_576, settings.max_article_bytes * 3)),
+        max_request_size=options.pop("max_request_size", max_message_bytes(settings)),
         **settings.kafka_client_options(),
         **options,
     )

@@ -29,6 +29,8 @@ from pipeline.text.prepare import prepare
 CLEAN = "clean"
 ENRICH = "enrich"
 
+_BLANK = "".join(map(chr, range(33))) + "\u00a0\u200b\u200c\u200d\u200e\u200f\u2028\u2029\ufeff"
+
 #: Below this share of Arabic letters among all letters an article is not ours to process.
 MIN_ARABIC_SHARE = 0.5
 
@@ -115,8 +117,8 @@ def enrich_stage(
     _check_text(article.text, limits)
     if article.language != "ar":
         raise EventError(f"not an Arabic article: language {article.language!r} (this stage reads 'ar')")
-    if not article.text.strip():
-        raise EventError("empty article: no text")
+    if not article.text.strip(_BLANK):
+        raise EventError("empty article: no text (only blanks or control characters)")
     _check_arabic(article.text)
     enriched = enrich(article, resources)
     article_key = article.id.encode()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from pipeline.clients import max_message_bytes
 from pipeline.settings import Settings
 
 RAW = "news.raw"
@@ -51,8 +52,10 @@ def resolve(name: str) -> str:
 
 
 def pipeline_specs(settings: Settings) -> list[TopicSpec]:
+    # Kafka's 1 MB default message size would reject a long article's enriched event or dead letter.
+    sized = {"max.message.bytes": str(max_message_bytes(settings))}
     return [
-        *(TopicSpec(name, settings.partitions) for name in PIPELINE_TOPICS),
+        *(TopicSpec(name, settings.partitions, dict(sized)) for name in PIPELINE_TOPICS),
         TopicSpec(FEED_STATE, 1, dict(FEED_STATE_CONFIG)),
     ]
 

@@ -111,6 +111,7 @@ def _clean(text: str, **fields: object) -> bytes:
         (_clean("قال " * 30_000), "article too large: 210000 bytes of text"),
         (b"x" * 300_000, "article too large: 300000 bytes"),
         (_clean("   "), "empty article"),
+        (_clean("\x00" * 20), "empty article"),
         (b'{"id": "c1", "schema": "naba.clean/1"}', "missing field: text"),
         (b'{"id": "c1", "text": "\\u0642\\u0627\\u0644", "schema": "naba.clean/2"}', "unsupported schema"),
     ],

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
@@ -15,7 +16,7 @@ from aiokafka.structs import ConsumerRecord
 from pipeline.clients import consumer, producer
 from pipeline.processes import die_with_parent, stop_process
 from pipeline.settings import Settings
-from pipeline.topics import partition_counts
+from pipeline.topics import admin_client, partition_counts
 from tests.conftest import env_for
 
 
@@ -34,8 +35,10 @@ def stop_worker(process: subprocess.Popen[bytes]) -> None:
     stop_process(process, timeout=20)
 
 
-async def produce(settings: Settings, topic: str, messages: list[tuple[bytes | None, bytes | None]]) -> None:
-    client = producer(settings)
+async def produce(
+    settings: Settings, topic: str, messages: list[tuple[bytes | None, bytes | None]], **options: Any
+) -> None:
+    client = producer(settings, **options)
     await client.start()
     try:
         for key, value in messages:
@@ -117,6 +120,27 @@ class TopicReader:
     async def __aexit__(self, *_: object) -> None:
         await self._consumer.stop()
 
+    async def drain(self) -> list[ConsumerRecord[bytes, bytes]]:
+        """Everything up to the high watermark of every partition (empty partitions included)."""
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        while True:
+            batch = await self.read(timeout_ms=500)
+            records.extend(batch)
+            if batch:
+                continue
+            positions = {tp: await self._consumer.position(tp) for tp in self._consumer.assignment()}
+            if all(
+                (high := self._consumer.highwater(tp)) is not None and high <= position
+                for tp, position in positions.items()
+            ):
+                return records
+
+    def highwaters(self) -> dict[tuple[str, int], int]:
+        """High watermarks seen in fetch responses (right on Tansu, unlike ListOffsets "latest")."""
+        return {
+            (tp.topic, tp.partition): self._consumer.highwater(tp) or 0 for tp in self._consumer.assignment()
+        }
+
     async def read(self, timeout_ms: int = 300) -> list[ConsumerRecord[bytes, bytes]]:
         batches = await self._consumer.getmany(timeout_ms=timeout_ms)
         return [record for batch in batches.values() for record in batch]
@@ -129,3 +153,13 @@ def log_tail(path: Path, lines: int = 40) -> str:
     except OSError:
         return "(no log)"
     return "\n".join(text.splitlines()[-lines:])
+
+
+def committed_offsets(settings: Settings) -> dict[tuple[str, int], int]:
+    """The worker group's committed offsets (group = settings.app_id)."""
+    admin = admin_client(settings)
+    try:
+        offsets = admin.list_group_offsets(settings.app_id).get(settings.app_id, {})
+    finally:
+        admin.close()
+    return {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
