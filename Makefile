@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SOURCES := pipeline agents tests $(wildcard benchmarks/*.py)
+SOURCES := pipeline agents naba tests $(wildcard benchmarks/*.py)
 
 .PHONY: run test lint typecheck pytest quality bench install clean
 
@@ -32,6 +32,11 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Scores statement extraction against tests/data/gold (table + benchmarks/results/quality.json).
+quality: $(STAMP)
+	$(BIN)/python -m pipeline.extract.quality
+	$(BIN)/python -m pipeline.extract.topic_quality --out benchmarks/results/topic_quality.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .naba

@@ -5,21 +5,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from pipeline import __version__
 from pipeline.broker import BrokerError, EmbeddedBroker, require_broker
+from pipeline.client import SubscribeError
 from pipeline.feeds.config import FeedConfigError
 from pipeline.models import EventError
+from pipeline.offsets import OffsetError
 from pipeline.replay import ReplayError
+from pipeline.reprocess import ReprocessError
 from pipeline.settings import Settings, SettingsError, load_settings
 from pipeline.topics import TopicError
+
+if TYPE_CHECKING:
+    from pipeline.feeds.poller import PollSummary
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +45,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level)
         command: Command = args.run
         return command(args, settings)
-    except (SettingsError, BrokerError, TopicError, ReplayError, FeedConfigError) as exc:
+    except (
+        SettingsError,
+        BrokerError,
+        TopicError,
+        ReplayError,
+        FeedConfigError,
+        SubscribeError,
+        OffsetError,
+        ReprocessError,
+    ) as exc:
         print(f"naba: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -76,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or globs (default: seeds)")
     replay.add_argument("--rate", type=float, help="articles per second (default: as fast as possible)")
     replay.add_argument("--loop", action="store_true", help="start over at the end, until Ctrl-C")
+    replay.add_argument("--new-ids", action="store_true", help="a fresh random id per send (load tests)")
     replay.set_defaults(run=cmd_replay)
 
     poll = sub.add_parser("poll", help="poll the enabled feeds of config/feeds.toml into news.raw")
@@ -92,6 +110,62 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--allow-private", action="store_true", help="allow loopback/private addresses")
     check.add_argument("--language", default="ar", help="expected language (default: ar)")
     check.set_defaults(run=cmd_feeds_check)
+
+    tail = sub.add_parser(
+        "tail", help="print a topic's events as they come (or from the beginning, or a time)"
+    )
+    tail.add_argument(
+        "topic", metavar="TOPIC", help="statements, enriched, topics, dlq, raw, clean, or a name"
+    )
+    start = tail.add_mutually_exclusive_group()
+    start.add_argument("--from-beginning", action="store_true", help="start at the oldest event")
+    start.add_argument("--since", metavar="TIME", help="start at TIME: 2026-11-01T00:00 (UTC), or an age: 2h")
+    tail.add_argument("--limit", type=int, metavar="N", help="exit after N events")
+    tail.add_argument("--no-follow", action="store_true", help="exit at the end instead of waiting")
+    tail.add_argument("--speaker", help="only statements of this speaker (words of the name)")
+    tail.add_argument("--topic", dest="label", metavar="LABEL", help="only events with this topic label")
+    tail.add_argument("--contains", metavar="TEXT", help="only events whose text contains TEXT")
+    tail.add_argument("--kind", choices=("direct", "indirect", "mixed"), help="only statements of this kind")
+    tail.add_argument(
+        "--json", action="store_true", help="JSON lines (for jq) instead of the readable layout"
+    )
+    tail.add_argument("--group", help="read as consumer group GROUP and commit progress (resumes there)")
+    tail.set_defaults(run=cmd_tail)
+
+    reprocess = sub.add_parser(
+        "reprocess", help="reset the agents' consumer group so the pipeline runs over history again"
+    )
+    when = reprocess.add_mutually_exclusive_group(required=True)
+    when.add_argument("--from-beginning", action="store_true", help="from the oldest event")
+    when.add_argument("--since", metavar="TIME", help="from TIME: 2026-11-01T00:00 (UTC), or an age: 2h")
+    reprocess.add_argument(
+        "--stage",
+        choices=("clean", "enrich"),
+        default="clean",
+        help="clean (default): everything again from news.raw; enrich: only enrichment, from news.clean",
+    )
+    reprocess.set_defaults(run=cmd_reprocess)
+
+    dlq = sub.add_parser("dlq", help="inspect dead letters, send them back once the cause is fixed")
+    dlq_sub = dlq.add_subparsers(dest="dlq_command", metavar="COMMAND", required=True)
+    dlq_list = dlq_sub.add_parser("list", help="print the dead letters (oldest first)")
+    dlq_list.add_argument("--limit", type=int, metavar="N", help="at most N letters")
+    dlq_list.add_argument("--json", action="store_true", help="JSON lines")
+    dlq_list.set_defaults(run=cmd_dlq_list)
+    dlq_replay = dlq_sub.add_parser(
+        "replay", help="send letters not replayed yet back to the topic their stage reads"
+    )
+    dlq_replay.add_argument("--stage", choices=("clean", "enrich"), help="only letters of this stage")
+    dlq_replay.add_argument("--dry-run", action="store_true", help="count, send nothing, remember nothing")
+    dlq_replay.set_defaults(run=cmd_dlq_replay)
+
+    schemas = sub.add_parser(
+        "schemas", help="write docs/schemas/*.json and docs/asyncapi.yaml from the models"
+    )
+    schemas.add_argument(
+        "--check", action="store_true", help="write nothing; fail if the committed copies are stale"
+    )
+    schemas.set_defaults(run=cmd_schemas)
 
     enrich = sub.add_parser("enrich", help="run the text core offline on files and print enriched JSON")
     enrich.add_argument("paths", nargs="+", metavar="FILE")
@@ -168,11 +242,110 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     require_broker(settings)
     paths = args.paths or [str(settings.seeds)]
     try:
-        ids = asyncio.run(replay(settings, paths, rate=args.rate, loop=args.loop))
+        ids = asyncio.run(replay(settings, paths, rate=args.rate, loop=args.loop, new_ids=args.new_ids))
     except KeyboardInterrupt:
         print("naba: replay stopped", file=sys.stderr)
         return 130
     print(f"naba: published {len(ids)} article(s) to news.raw", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.client import receive
+    from pipeline.tail import format_event, format_json
+
+    require_broker(settings)
+    color = sys.stdout.isatty()
+    start = "the beginning" if args.from_beginning else (args.since or "the end")
+
+    def ready() -> None:
+        print(f"naba: reading {args.topic} from {start}; Ctrl-C stops", file=sys.stderr, flush=True)
+
+    async def run() -> None:
+        async for received in receive(
+            args.topic,
+            settings=settings,
+            speaker=args.speaker,
+            topic_label=args.label,
+            contains=args.contains,
+            kind=args.kind,
+            from_beginning=args.from_beginning,
+            since=args.since,
+            limit=args.limit,
+            group=args.group,
+            follow=not args.no_follow,
+            ready=ready,
+        ):
+            if args.json:
+                line = format_json(received.event)
+            else:
+                line = format_event(received.event, received.timestamp, color=color) + "\n"
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
+    try:
+        asyncio.run(run())
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error. Point stdout at /dev/null so the
+        # interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
+def cmd_reprocess(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.offsets import parse_since
+    from pipeline.reprocess import reprocess
+
+    require_broker(settings)
+    since = parse_since(args.since) if args.since else None
+    plan = reprocess(
+        settings, stages=[args.stage], since=since, say=lambda line: print(f"naba: {line}", file=sys.stderr)
+    )
+    print(plan.format())
+    return EXIT_OK
+
+
+def cmd_dlq_list(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.dlq import letters
+    from pipeline.tail import format_event, format_json
+
+    require_broker(settings)
+    found = asyncio.run(letters(settings, args.limit))
+    for received in found:
+        if args.json:
+            print(format_json(received.event))
+        else:
+            print(format_event(received.event, received.timestamp) + "\n")
+    if not args.json:
+        print(f"naba: {len(found)} dead letter(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_dlq_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.dlq import replay_letters
+
+    require_broker(settings)
+    outcome = asyncio.run(replay_letters(settings, stage=args.stage, dry_run=args.dry_run))
+    print(outcome.format(args.dry_run))
+    return EXIT_OK
+
+
+def cmd_schemas(args: argparse.Namespace, settings: Settings) -> int:
+    del settings
+    from pipeline import PROJECT_ROOT
+    from pipeline.schemas import render, write
+
+    if args.check:
+        stale = [
+            str(path)
+            for path, text in render().items()
+            if not (PROJECT_ROOT / path).exists() or (PROJECT_ROOT / path).read_text(encoding="utf-8") != text
+        ]
+        for path in stale:
+            print(f"naba: {path} is stale; run `naba schemas`", file=sys.stderr)
+        return EXIT_FAILED if stale else EXIT_OK
+    for written in write():
+        print(f"wrote {written}")
     return EXIT_OK
 
 
@@ -200,19 +373,27 @@ def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.feeds.poller import run_pollers
     from pipeline.topics import ensure_topics
 
     require_broker(settings)
     ensure_topics(settings)
     feeds_file = Path(args.feeds) if args.feeds else None
     try:
-        summary = asyncio.run(run_pollers(settings, once=args.once, feeds_file=feeds_file))
+        summary = asyncio.run(_poll(settings, once=args.once, feeds_file=feeds_file))
     except KeyboardInterrupt:
         print("naba: pollers stopped", file=sys.stderr)
         return 130
     print(summary.format())
     return EXIT_FAILED if args.once and summary.errors else EXIT_OK
+
+
+async def _poll(settings: Settings, *, once: bool, feeds_file: Path | None) -> PollSummary:
+    from pipeline.feeds.poller import run_pollers
+
+    # SIGTERM (docker stop, systemd) ends the pollers between polls, as Ctrl-C does.
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    return await run_pollers(settings, once=once, stop=stop, feeds_file=feeds_file)
 
 
 def cmd_feeds_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -221,7 +402,7 @@ def cmd_feeds_check(args: argparse.Namespace, settings: Settings) -> int:
 
     report = asyncio.run(check_feed(args.url, allow_private=args.allow_private, language=args.language))
     print(report.format())
-    return EXIT_FAILED if report.error else EXIT_OK
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:

@@ -6,12 +6,14 @@ import asyncio
 import glob
 import sys
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 import orjson
+from aiokafka import AIOKafkaProducer
 
 from pipeline import topics
 from pipeline.clients import producer
@@ -137,35 +139,50 @@ async def replay(
     rate: float | None = None,
     loop: bool = False,
     progress: bool = True,
+    new_ids: bool = False,
 ) -> list[str]:
-    """Publish the articles of ``paths`` to news.raw (keyed by id); return the ids sent once."""
+    """Publish the articles of ``paths`` to news.raw (keyed by id); return the ids of the first pass.
+
+    ``new_ids`` gives every article a fresh random id on every send (load tests: the pipeline sees
+    new articles, not revisions of the same ones).
+    """
     articles = [article for path in expand(paths) for article in read_articles(path)]
     if not articles:
         raise ReplayError("no articles found in " + ", ".join(paths))
     client = producer(settings)
     await client.start()
     bar = Progress(None if loop else len(articles)) if progress else None
+    sent: list[str] | None = None
     try:
         while True:
-            await _send_all(client, articles, rate, bar)
+            ids = await _send_all(client, articles, rate, bar, new_ids)
+            sent = ids if sent is None else sent
             if not loop:
                 break
     finally:
         await client.stop()
         if bar:
             bar.close()
-    return [article.id for article in articles]
+    return sent or []
+
+
+def with_new_id(article: RawArticle) -> RawArticle:
+    return RawArticle(**{**article.asdict(), "id": uuid.uuid4().hex})
 
 
 async def _send_all(
-    client: object, articles: list[RawArticle], rate: float | None, bar: Progress | None
-) -> None:
-    from aiokafka import AIOKafkaProducer
-
-    assert isinstance(client, AIOKafkaProducer)
+    client: AIOKafkaProducer,
+    articles: list[RawArticle],
+    rate: float | None,
+    bar: Progress | None,
+    new_ids: bool,
+) -> list[str]:
     pending = []
+    ids = []
     started = time.monotonic()
-    for index, article in enumerate(articles):
+    for index, original in enumerate(articles):
+        article = with_new_id(original) if new_ids else original
+        ids.append(article.id)
         if rate:
             # Pace against the start time, so the average rate holds even when sends are bursty.
             delay = started + index / rate - time.monotonic()
@@ -176,3 +193,4 @@ async def _send_all(
             bar.advance()
     # Every send is acknowledged by the broker before replay reports success.
     await asyncio.gather(*pending)
+    return ids

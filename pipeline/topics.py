@@ -15,6 +15,14 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from pipeline.clients import max_message_bytes
+from pipeline.models import (
+    CLEAN_SCHEMA,
+    DEAD_LETTER_SCHEMA,
+    ENRICHED_SCHEMA,
+    RAW_SCHEMA,
+    STATEMENT_SCHEMA,
+    TOPIC_SCHEMA,
+)
 from pipeline.settings import Settings
 
 RAW = "news.raw"
@@ -31,6 +39,26 @@ PIPELINE_TOPICS = (RAW, CLEAN, ENRICHED, STATEMENTS, TOPICS, DLQ)
 
 #: Short names accepted on the command line (`naba tail statements`).
 ALIASES = {name.removeprefix("news."): name for name in PIPELINE_TOPICS}
+
+#: The event type (schema id) each pipeline topic carries.
+PAYLOADS = {
+    RAW: RAW_SCHEMA,
+    CLEAN: CLEAN_SCHEMA,
+    ENRICHED: ENRICHED_SCHEMA,
+    STATEMENTS: STATEMENT_SCHEMA,
+    TOPICS: TOPIC_SCHEMA,
+    DLQ: DEAD_LETTER_SCHEMA,
+}
+
+#: What each pipeline topic is keyed by (keys decide partitions: one article's events stay in order).
+KEYS = {
+    RAW: "article id",
+    CLEAN: "article id",
+    ENRICHED: "article id",
+    STATEMENTS: "article id",
+    TOPICS: "topic label",
+    DLQ: "the original message's key",
+}
 
 log = logging.getLogger(__name__)
 

@@ -26,6 +26,7 @@ from pipeline.models import DeadLetter, EnrichedArticle, EventError, StatementEv
 from pipeline.processes import die_with_parent, stop_process
 from pipeline.replay import replay
 from pipeline.settings import Settings
+from pipeline.tail import format_event
 from pipeline.topics import ensure_topics, partition_counts
 
 WORKER_STOP_TIMEOUT = 20.0
@@ -131,7 +132,7 @@ def _take(tally: Tally, topic: str, value: bytes | None, quiet: bool) -> None:
             if statement.article_id in tally.expected:
                 tally.statements += 1
             if not quiet:
-                print(format_statement(statement), flush=True)
+                print(format_event(statement, color=sys.stdout.isatty()) + "\n", flush=True)
         elif topic == topics.TOPICS:
             tally.topics += 1
         elif topic == topics.DLQ:
@@ -141,14 +142,6 @@ def _take(tally: Tally, topic: str, value: bytes | None, quiet: bool) -> None:
             if key in tally.expected:
                 tally.failed[key] = letter.error
             _say(f"dead letter from {letter.stage}: {letter.error}")
-
-
-def format_statement(statement: StatementEvent) -> str:
-    speaker = statement.speaker
-    who = speaker.name + (f" ({speaker.title})" if speaker.title else "")
-    via = f" via {statement.via}" if statement.via else ""
-    quote = statement.text if len(statement.text) <= 240 else statement.text[:239] + "…"
-    return f"• {who} — {statement.verb} [{statement.kind}{via}]\n  «{quote}»"
 
 
 def _summary(tally: Tally, seconds: float, once: bool) -> int:

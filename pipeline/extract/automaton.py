@@ -13,9 +13,9 @@ A trailing ``*`` on an entry makes it a stem: any word continuation is accepted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import ahocorasick
 
@@ -30,7 +30,7 @@ PROCLITICS_WITH_ARTICLE = frozenset(
     (*_CLITICS[1:], *(c + "ال" for c in _CLITICS if c != "ل"), "لل", "ولل", "فلل")
 )
 PROCLITICS = frozenset(_CLITICS[1:])
-_LAM_LAM = frozenset(("لل", "ولل", "فلل"))
+_BEFORE_LAM_LAM = frozenset(("و", "ف"))
 
 # Noun and adjective endings after folding (ة → ه): feminine, plurals, duals, nisba, possessives.
 NOUN_SUFFIXES = frozenset(
@@ -46,84 +46,117 @@ _MAX_SUFFIX = max(map(len, NOUN_SUFFIXES))
 
 
 @dataclass(frozen=True, slots=True)
-class Hit(Generic[T]):
-    """``start``/``end`` delimit the matched entry in the key, without proclitics or suffix."""
-
-    start: int
-    end: int
-    value: T
-
-
-class Matcher(Generic[T]):
-    """An immutable Aho-Corasick automaton over folded entries; ``find`` yields boundary hits.
+class Policy:
+    """How entries of one group attach to words.
 
     ``article``: the entry may also be written with the article (``امن`` matches ``الامن``).
     ``suffixes``: endings accepted after the entry.
     """
 
-    __slots__ = ("_automaton", "_prefixes", "_suffixes", "size")
+    article: bool = False
+    suffixes: frozenset[str] = NO_SUFFIXES
+
+
+# Per automaton key: (key length, slots); a slot is one group's entries under that key:
+# (group, prefixes accepted, suffixes accepted, stem?, values, characters to skip at the start).
+_Slot = tuple[int, frozenset[str], frozenset[str], bool, tuple[Any, ...], int]
+
+
+class Matcher(Generic[T]):
+    """An immutable Aho-Corasick automaton over folded entries in one or more groups, each with
+    its own :class:`Policy`, so several lexicons share one pass over the text.
+
+    ``find`` returns ``(start, end, value)`` for group 0; ``find_groups`` returns
+    ``(group, start, end, value)`` for all. ``start``/``end`` delimit the entry in the key,
+    without proclitics or suffix; hits come in order of their end.
+    """
+
+    __slots__ = ("_automaton", "size")
 
     def __init__(
         self,
-        entries: Iterable[tuple[str, T]],
+        entries: Iterable[tuple[str, T]] = (),
         *,
         article: bool = False,
         suffixes: frozenset[str] = NO_SUFFIXES,
+        groups: Sequence[tuple[Iterable[tuple[str, Any]], Policy]] = (),
     ) -> None:
-        # key -> (entry length, stem?, values anywhere, values only after لل)
-        table: dict[str, tuple[int, bool, list[T], list[T]]] = {}
-        for raw, value in entries:
-            stem = raw.rstrip().endswith("*")
-            key = " ".join(matching_key(raw.strip().rstrip("*")).split())
-            if not key:
-                continue
-            table.setdefault(key, (len(key), stem, [], []))[2].append(value)
-            if key.startswith("ال") and len(key) > 3:
-                bare = key[2:]
-                table.setdefault(bare, (len(bare), stem, [], []))[3].append(value)
+        all_groups = list(groups) if groups else [(entries, Policy(article, suffixes))]
+        # (key, group, stem, lam_lam) -> values. An entry with the article is also indexed as
+        # لل + the rest (للولايات): ل + ال drops the alef; such hits start 2 characters later.
+        table: dict[tuple[str, int, bool, bool], list[Any]] = {}
+        for group, (group_entries, _policy) in enumerate(all_groups):
+            for raw, value in group_entries:
+                stem = raw.rstrip().endswith("*")
+                key = " ".join(matching_key(raw.strip().rstrip("*")).split())
+                if not key:
+                    continue
+                table.setdefault((key, group, stem, False), []).append(value)
+                if key.startswith("ال") and len(key) > 3:
+                    table.setdefault(("لل" + key[2:], group, stem, True), []).append(value)
+        slots: dict[str, list[_Slot]] = {}
+        for (key, group, stem, lam_lam), values in table.items():
+            policy = all_groups[group][1]
+            if lam_lam:
+                prefixes, skip = _BEFORE_LAM_LAM, 2
+            else:
+                prefixes, skip = (PROCLITICS_WITH_ARTICLE if policy.article else PROCLITICS), 0
+            slots.setdefault(key, []).append((group, prefixes, policy.suffixes, stem, tuple(values), skip))
         automaton = ahocorasick.Automaton()
-        for key, (length, stem, anywhere, after_ll) in table.items():
-            automaton.add_word(key, (length, stem, tuple(anywhere), tuple(after_ll)))
-        if table:
+        for key, key_slots in slots.items():
+            automaton.add_word(key, (len(key), tuple(key_slots)))
+        if slots:
             automaton.make_automaton()
         self._automaton = automaton
-        self._prefixes = PROCLITICS_WITH_ARTICLE if article else PROCLITICS
-        self._suffixes = suffixes
-        self.size = len(table)
+        self.size = len(slots)
 
-    def find(self, key: str, start: int = 0, end: int | None = None) -> Iterator[Hit[T]]:
-        """Boundary-checked hits in ``key[start:end]``, in order of their end position."""
-        if not self.size:
-            return
+    def find(self, key: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, T]]:
+        """Boundary-checked hits of group 0 in ``key[start:end]``."""
+        return [(s, e, v) for g, s, e, v in self.find_groups(key, start, end) if g == 0]
+
+    def find_groups(
+        self, key: str, start: int = 0, end: int | None = None
+    ) -> list[tuple[int, int, int, Any]]:
+        """Boundary-checked hits of every group in ``key[start:end]``."""
+        hits: list[tuple[int, int, int, Any]] = []
         stop = len(key) if end is None else min(end, len(key))
-        prefixes, suffixes = self._prefixes, self._suffixes
-        for last, (length, stem, anywhere, after_ll) in self._automaton.iter(key, start, stop):
+        if not self.size or start >= stop:
+            return hits
+        # A trailing space makes text[e] always valid, and text[-1] (before a hit at 0) a boundary.
+        text = (key if start == 0 and stop == len(key) else key[start:stop]) + " "
+        n = len(text) - 1
+        append = hits.append
+        for last, (length, key_slots) in self._automaton.iter(text):
             e = last + 1
             s = e - length
-            # Right side: boundary, or an allowed suffix then a boundary (stems take any continuation).
-            if not stem and e < stop and key[e].isalnum():
-                j = e
-                limit = min(stop, e + _MAX_SUFFIX + 1)
-                while j < limit and key[j].isalnum():
+            # Right side: None at a boundary, else the rest of the word ("*" if too long).
+            if text[e].isalnum():
+                j = e + 1
+                limit = min(n, e + _MAX_SUFFIX + 1)
+                while j < limit and text[j].isalnum():
                     j += 1
-                if (j < stop and key[j].isalnum()) or key[e:j] not in suffixes:
+                tail: str | None = "*" if text[j].isalnum() else text[e:j]
+            elif not text[s - 1].isalnum():
+                # A whole word on both sides (the common case): every slot accepts.
+                for group, _, _, _, values, skip in key_slots:
+                    for value in values:
+                        append((group, s + skip + start, e + start, value))
+                continue
+            else:
+                tail = None
+            # Left side: None at a boundary, else the proclitics before the entry ("" if too long).
+            prefix: str | None = None
+            if text[s - 1].isalnum():
+                p = s - 1
+                floor = max(0, s - _MAX_PREFIX)
+                while p > floor and text[p - 1].isalnum():
+                    p -= 1
+                prefix = "" if p > 0 and text[p - 1].isalnum() else text[p:s]
+            for group, prefixes, suffixes, stem, values, skip in key_slots:
+                if tail is not None and not stem and tail not in suffixes:
                     continue
-            # Left side: boundary, or a proclitic sequence that starts at a boundary.
-            if s == start or not key[s - 1].isalnum():
-                if anywhere:
-                    for value in anywhere:
-                        yield Hit(s, e, value)
-                continue
-            p = s - 1
-            floor = max(start, s - _MAX_PREFIX)
-            while p > floor and key[p - 1].isalnum():
-                p -= 1
-            if p > start and key[p - 1].isalnum():
-                continue
-            prefix = key[p:s]
-            if anywhere and prefix in prefixes:
-                for value in anywhere:
-                    yield Hit(s, e, value)
-            if after_ll and prefix in _LAM_LAM:
-                for value in after_ll:
-                    yield Hit(s, e, value)
+                if prefix is not None and prefix not in prefixes:
+                    continue
+                for value in values:
+                    append((group, s + skip + start, e + start, value))
+        return hits

@@ -12,7 +12,8 @@ passed in as persons. A person's surname alone (``أنتونوف``) counts as a 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -21,7 +22,7 @@ from pipeline.extract.automaton import PROCLITICS, Matcher
 from pipeline.extract.lexicon_lines import read_lines
 from pipeline.extract.stopwords import Stopwords, load_stopwords
 from pipeline.text.document import Document
-from pipeline.text.normalize import DIACRITICS, matching_key
+from pipeline.text.normalize import DIACRITICS, fold, matching_key
 
 PERSON, ORGANIZATION, LOCATION = "person", "organization", "location"
 TYPES = (PERSON, ORGANIZATION, LOCATION)
@@ -30,10 +31,12 @@ LOCATIONS_FILE = "lexicons/locations.txt"
 ORGANIZATIONS_FILE = "lexicons/organizations.txt"
 PERSONS_FILE = "lexicons/persons.txt"
 TITLES_FILE = "lexicons/person_titles.txt"
+# The statement extractor's titles, written without the article (رئيس, سفير): used too.
+SPEAKER_TITLES_FILE = "lexicons/titles.txt"
 HEADS_FILE = "lexicons/organization_heads.txt"
 
 # Matcher values: (kind, index). Kinds:
-_NAME, _TITLE, _HEAD = 0, 1, 2
+_NAME, _TITLE, _HEAD, _DEFINITE_HEAD = 0, 1, 2, 3
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|\n|[^\w\s]")
 _STRIP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
@@ -42,8 +45,10 @@ _PREPOSITIONS = frozenset(("لدي", "في", "باسم", "عن", "من", "داخ
 # Name particles after which a word with the article still belongs to the name.
 _CONNECTORS = frozenset(("عبد", "ابو", "ابي", "ابن", "بن", "بنت", "ال", "ذو", "نور", "سيف", "شمس"))
 _MAX_NAME_TOKENS = 3
+_FUTURE = ("سي", "ست", "سن")
 _MAX_ORG_WORDS = 3
 _MAX_SKIP = 8
+_FEW_NAMES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +63,13 @@ class Entity:
 class Gazetteer:
     matcher: Matcher[tuple[int, int]]
     canon: tuple[tuple[str, str], ...]  # index -> (type, canonical name)
+    canon_keys: tuple[str, ...]  # index -> folded canonical name
     aliases: Mapping[str, int]  # folded name or alias -> canon index
     proper_heads: frozenset[int]  # head indices that may take a name without the article
     title_words: frozenset[str]  # folded words of titles and heads: never part of a name
+    head_words: frozenset[str]  # folded organisation head nouns
     stopwords: Stopwords
+    entries: tuple[tuple[str, tuple[int, int]], ...]  # for automata shared with other lexicons
 
 
 def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gazetteer:
@@ -99,20 +107,30 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         for title in line:
             entries.append((title, (_TITLE, i)))
             title_words.update(matching_key(title).split())
+    for line in read_lines(config_dir / SPEAKER_TITLES_FILE):
+        for title in line:
+            for form in (title, "ال" + title):
+                entries.append((form, (_TITLE, -1)))
     proper: set[int] = set()
+    head_words: set[str] = set()
     for i, line in enumerate(read_lines(config_dir / HEADS_FILE)):
         head = line[0].rstrip("+").strip()
         if line[0].endswith("+"):
             proper.add(i)
         entries.append((head, (_HEAD, i)))
+        entries.append(("ال" + head, (_DEFINITE_HEAD, i)))
         title_words.update(matching_key(head).split())
+        head_words.add(matching_key(head))
     return Gazetteer(
         matcher=Matcher(entries),
         canon=tuple(canon),
+        canon_keys=tuple(" ".join(matching_key(name).split()) for _, name in canon),
         aliases=MappingProxyType(aliases),
         proper_heads=frozenset(proper),
         title_words=frozenset(title_words),
+        head_words=frozenset(head_words),
         stopwords=stopwords,
+        entries=tuple(entries),
     )
 
 
@@ -138,7 +156,7 @@ class _Found:
     type: str
     name: str
     first: int
-    forms: dict[str, None] = field(default_factory=dict)
+    forms: dict[str, str | tuple[int, int]] = field(default_factory=dict)  # key form -> form or span
     count: int = 0
 
 
@@ -146,22 +164,38 @@ class _Found:
 class _Collector:
     doc: Document
     gazetteer: Gazetteer
+    covered: bytearray  # key positions already counted as a mention
     found: dict[str, _Found] = field(default_factory=dict)  # folded canonical -> entity
-    covered: list[tuple[int, int]] = field(default_factory=list)
 
-    def add(self, kind: str, name: str, start: int, end: int, form: str | None = None) -> None:
-        """Record a mention at key span [start, end) of an entity of ``kind`` named ``name``."""
-        folded = " ".join(matching_key(name).split())
-        index = self.gazetteer.aliases.get(folded)
-        if index is not None and self.gazetteer.canon[index][0] == kind:
-            name = self.gazetteer.canon[index][1]
+    def add(
+        self, kind: str, name: str, start: int, end: int, form: str | None = None, index: int = -1
+    ) -> None:
+        """Record a mention at key span [start, end) of an entity of ``kind`` named ``name``
+        (or of gazetteer entry ``index``); ``form`` overrides the surface form."""
+        if index < 0:
             folded = " ".join(matching_key(name).split())
+            index = self.gazetteer.aliases.get(folded, -1)
+            if index >= 0 and self.gazetteer.canon[index][0] != kind:
+                index = -1
+        if index >= 0:
+            name, folded = self.gazetteer.canon[index][1], self.gazetteer.canon_keys[index]
         entity = self.found.get(folded)
         if entity is None:
-            entity = self.found[folded] = _Found(kind, _clean(name), start)
+            clean = _clean(name)
+            if not clean:
+                return
+            entity = self.found[folded] = _Found(kind, clean, start)
         entity.count += 1
-        entity.forms[_clean(form if form is not None else self.display(start, end))] = None
-        self.covered.append((start, end))
+        # Surface forms by their key text; the display text is looked up once per form at the end.
+        entity.forms.setdefault(self.doc.key[start:end] if form is None else form, form or (start, end))
+        self.covered[start:end] = b"\x01" * (end - start)
+
+    def surface(self, entity: _Found) -> tuple[str, ...]:
+        forms = (f if isinstance(f, str) else self.display(*f) for f in entity.forms.values())
+        return tuple(dict.fromkeys(map(_clean, forms)))
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.covered[start:end])
 
     def display(self, start: int, end: int) -> str:
         s, e = self.doc.text_span(start, end)
@@ -169,63 +203,120 @@ class _Collector:
 
 
 def extract_entities(doc: Document, gazetteer: Gazetteer, speakers: Sequence[str] = ()) -> list[Entity]:
-    """Persons, organisations and locations of ``doc``: most mentioned first within each type."""
+    """Persons, organisations and locations of ``doc``: most mentioned first within each type.
+
+    ``speakers`` are statement speakers' names, taken as persons. Names in the title count too.
+    """
+    title_hits = gazetteer.matcher.find(matching_key(doc.title)) if doc.title else []
+    return entities_from_hits(doc, gazetteer, gazetteer.matcher.find(doc.key), title_hits, speakers)
+
+
+def entities_from_hits(
+    doc: Document,
+    gazetteer: Gazetteer,
+    hits: Iterable[tuple[int, int, tuple[int, int]]],
+    title_hits: Iterable[tuple[int, int, tuple[int, int]]],
+    speakers: Sequence[str] = (),
+) -> list[Entity]:
+    """:func:`extract_entities` from gazetteer hits already found in ``doc.key`` and the title key
+    (so one automaton pass can serve several extractors)."""
     key = doc.key
-    collector = _Collector(doc, gazetteer)
-    if not key:
+    collector = _Collector(doc, gazetteer, bytearray(len(key)))
+    if not key and not doc.title:
         return []
     names: list[tuple[int, int, int]] = []
     triggers: list[tuple[int, int, int, int]] = []
-    for hit in gazetteer.matcher.find(key):
-        kind, index = hit.value
+    for start, end, (kind, index) in hits:
         if kind == _NAME:
-            names.append((hit.start, hit.end, index))
+            names.append((start, end, index))
         else:
-            triggers.append((hit.start, hit.end, kind, index))
-    # Longest name wins where names overlap ("جنوب السودان" over "السودان").
-    names.sort(key=lambda n: (n[0], -n[1]))
-    starts: dict[int, tuple[int, int, int]] = {}
-    last_end = -1
-    for start, end, index in names:
-        if start >= last_end:
-            starts[start] = (start, end, index)
-            last_end = end
-    # Triggers: the longest at each start, skipping those inside a name.
-    triggers.sort(key=lambda t: (t[0], -t[1]))
-    found: list[tuple[str, str, int, int]] = []  # (type, name, start, end) from patterns
-    last_end = -1
-    for start, end, kind, index in triggers:
-        if start < last_end or _inside(start, starts):
-            continue
-        last_end = end
-        if kind == _TITLE:
-            for p_start, p_end in _persons_after(key, end, gazetteer, starts):
-                found.append((PERSON, collector.display(p_start, p_end), p_start, p_end))
-        else:
-            org = _organization_after(key, start, end, index, gazetteer, starts)
-            if org is not None:
-                o_start, o_end, inner = org
-                name = collector.display(start, end) + " " + collector.display(*inner)
-                found.append((ORGANIZATION, name, o_start, o_end))
-                # A name inside an organisation's name is part of it ("جامعة القاهرة").
-                for inside in [n for n in starts if o_start <= n < o_end]:
-                    del starts[inside]
+            triggers.append((start, end, kind, index))
+    starts = _resolve(names, len(key))
+    found = _patterns(key, triggers, gazetteer, starts, collector)
     for start, end, index in starts.values():
         entity_type, canonical = gazetteer.canon[index]
-        collector.add(entity_type, canonical, start, end)
+        collector.add(entity_type, canonical, start, end, index=index)
     for entity_type, name, f_start, f_end in found:
         collector.add(entity_type, name, f_start, f_end)
-    for speaker in speakers:
-        _add_speaker(collector, speaker)
-    _add_surnames(collector)
+    if doc.title:
+        title, title_map = fold(doc.title)
+        in_title = [(s, e, v[1]) for s, e, v in title_hits if v[0] == _NAME]
+        for start, end, index in _resolve(in_title, len(title)).values():
+            entity_type, canonical = gazetteer.canon[index]
+            form = doc.title[title_map[start] : title_map[end - 1] + 1]
+            collector.add(entity_type, canonical, 0, 0, form=form, index=index)
+    _add_names(collector, speakers)
     order = {t: i for i, t in enumerate(TYPES)}
     ranked = sorted(collector.found.values(), key=lambda f: (order.get(f.type, 3), -f.count, f.first))
-    return [Entity(f.type, f.name, tuple(f.forms), f.count) for f in ranked]
+    return [Entity(f.type, f.name, collector.surface(f), f.count) for f in ranked]
 
 
-def _inside(position: int, starts: Mapping[int, tuple[int, int, int]]) -> bool:
-    # Names are few; a linear check keeps this simple.
-    return any(s <= position < e for s, e, _ in starts.values())
+def _resolve(names: list[tuple[int, int, int]], length: int) -> dict[int, tuple[int, int, int]]:
+    """Longest names first, then any name not overlapping a kept one ("أرامكو السعودية" over
+    "شركة أرامكو" and "السعودية"; "جنوب السودان" over "السودان"). Keyed by start."""
+    names.sort(key=lambda n: (n[0] - n[1], n[0]))
+    occupied = bytearray(length)
+    starts: dict[int, tuple[int, int, int]] = {}
+    for start, end, index in names:
+        if not any(occupied[start:end]):
+            starts[start] = (start, end, index)
+            occupied[start:end] = b"\x01" * (end - start)
+    return dict(sorted(starts.items()))
+
+
+def _patterns(
+    key: str,
+    triggers: list[tuple[int, int, int, int]],
+    gazetteer: Gazetteer,
+    starts: dict[int, tuple[int, int, int]],
+    collector: _Collector,
+) -> list[tuple[str, str, int, int]]:
+    """Persons after titles and organisations after head nouns, as ``(type, name, start, end)``.
+    Gazetteer names inside an organisation's name become part of it (``جامعة القاهرة``); a
+    longer organisation replaces a shorter known one (``مجلس الأمن السيبراني``)."""
+    triggers.sort(key=lambda t: (t[0], -t[1]))
+    name_starts = sorted(starts)
+    named = bytearray(len(key))  # positions inside a gazetteer name
+    for start, end, _ in starts.values():
+        named[start:end] = b"\x01" * (end - start)
+    found: list[tuple[str, str, int, int]] = []
+    last_end = -1
+    for start, end, kind, index in triggers:
+        if start < last_end:
+            continue
+        known = starts.get(start)
+        if kind == _TITLE:
+            if known is not None or named[start]:
+                continue
+            last_end = end
+            for p_start, p_end in _persons_after(key, end, gazetteer, starts):
+                found.append((PERSON, collector.display(p_start, p_end), p_start, p_end))
+                last_end = p_end  # a title word inside the name (حسن شيخ محمود) is no trigger
+            continue
+        if (known is None and named[start]) or (
+            known is not None and gazetteer.canon[known[2]][0] != ORGANIZATION
+        ):
+            continue
+        org = _organization_after(key, end, index, kind == _DEFINITE_HEAD, gazetteer, starts)
+        if org is None or (
+            known is not None and (org[1] <= known[1] or not _nisba_only(key, known[1], org[1]))
+        ):
+            continue
+        last_end = org[1]
+        inner_start, inner_end = org[2]
+        if inner_start == end:
+            name = collector.display(start, inner_end)
+        else:  # a quoted name: drop the quote marks
+            name = collector.display(start, end) + " " + collector.display(inner_start, inner_end)
+        found.append((ORGANIZATION, name, start, org[1]))
+        for inside in name_starts[bisect_left(name_starts, start) : bisect_left(name_starts, org[1])]:
+            starts.pop(inside, None)
+    return found
+
+
+def _nisba_only(key: str, start: int, end: int) -> bool:
+    """Every word of ``key[start:end]`` is a nisba adjective (السيبراني, القومية)."""
+    return all(w.endswith(("ي", "يه")) for w in key[start:end].split())
 
 
 def _tokens(key: str, position: int) -> tuple[int, int] | None:
@@ -236,9 +327,10 @@ def _tokens(key: str, position: int) -> tuple[int, int] | None:
 def _persons_after(
     key: str, position: int, gazetteer: Gazetteer, starts: Mapping[int, tuple[int, int, int]]
 ) -> list[tuple[int, int]]:
-    """Names after a title: skip modifiers (words with the article, a preposition and its object,
-    known places and organisations), then read the name. ``والاميركي جو بايدن`` after a name
-    continues with a second person (plural titles: الرئيسين الروسي ... والأميركي ...)."""
+    """Names after a title: skip modifiers (words with the article, coordinated ones, a
+    preposition and its object, known places and organisations), then read the name.
+    ``والأميركي جو بايدن`` after a name continues with a second person (plural titles:
+    الرئيسين الروسي ... والأميركي ...)."""
     persons: list[tuple[int, int]] = []
     expecting_object = after_name = False
     for _ in range(_MAX_SKIP):
@@ -265,13 +357,15 @@ def _persons_after(
         if word in _PREPOSITIONS:
             position, expecting_object = e, True
             continue
-        if word.startswith(("ال", "لل")) or word in gazetteer.title_words:
-            position = e
-            continue
-        if after_name and word.startswith("وال"):
+        if after_name:
+            if not word.startswith("وال"):
+                break
             position, after_name = e, False  # "والأميركي": a second person follows
             continue
-        if after_name or word in gazetteer.stopwords:
+        if word.startswith(("ال", "لل", "وال")) or word in gazetteer.title_words:
+            position = e
+            continue
+        if word in gazetteer.stopwords:
             break
         name = _name(key, s, gazetteer, starts)
         if name is None:
@@ -284,9 +378,16 @@ def _persons_after(
 def _name(
     key: str, position: int, gazetteer: Gazetteer, starts: Mapping[int, tuple[int, int, int]]
 ) -> tuple[int, int] | None:
-    tokens: list[tuple[int, int]] = []
-    previous = ""
-    while len(tokens) < _MAX_NAME_TOKENS + (previous in _CONNECTORS):
+    """A personal name of two or three parts starting at ``position``, or None.
+
+    A part is a word without the article, or a connector and the next word (عبد الفتاح, بن سلمان).
+    A family name with the article ends the name (فراس الهواري): after one part always, after two
+    only a nisba (محمد شياع السوداني). A third part that looks like a verbal noun (توسيع, إطلاق) is
+    the object of the sentence's verb, not a name."""
+    parts: list[tuple[int, int]] = []
+    part_start = -1
+    pending = False  # a connector waits for its word
+    while len(parts) < _MAX_NAME_TOKENS:
         token = _tokens(key, position)
         if token is None:
             break
@@ -295,85 +396,191 @@ def _name(
         if (
             not word.isalpha()
             or len(word) < 2
-            or (tokens and s in starts)
+            or ((parts or pending) and s in starts)
             or word in gazetteer.stopwords
             or word in gazetteer.title_words
-            or (tokens and word.startswith("و") and previous not in _CONNECTORS)
-            or (word.startswith("ال") and previous not in _CONNECTORS)
+            or ((parts or pending) and word.startswith("و"))
+            or (not parts and not pending and word.startswith(_FUTURE) and len(word) >= 5)
         ):
             break
-        tokens.append(token)
-        previous = word
+        if word.startswith("ال") and not pending:
+            if not parts or (len(parts) == 2 and not word.endswith("ي")):
+                break
+            parts.append((s, e))
+            break
+        if len(parts) == 2 and not pending and (_verbal_noun(word) or _with_preposition(word)):
+            break
+        if pending:
+            parts.append((part_start, e))
+            pending = False
+        elif word in _CONNECTORS:
+            part_start, pending = s, True
+        else:
+            parts.append((s, e))
         position = e
-    while tokens and key[tokens[-1][0] : tokens[-1][1]] in _CONNECTORS:
-        tokens.pop()
-    if not tokens:
+    if len(parts) < 2:
         return None
-    return tokens[0][0], tokens[-1][1]
+    return parts[0][0], parts[-1][1]
+
+
+def _with_preposition(word: str) -> bool:
+    """بجائزة, لمنصب: a preposition on a longer word ends a name (ريم بسيوني بجائزة)."""
+    return len(word) >= 5 and word[0] in "بلكف"
+
+
+def _verbal_noun(word: str) -> bool:
+    """تفعيل / إفعال / استفعال / افتعال shapes (after folding)."""
+    n = len(word)
+    return (
+        (n == 5 and word[0] == "ت" and word[3] == "ي")
+        or (n == 5 and word[0] == "ا" and word[3] == "ا")
+        or (n == 7 and word.startswith("است") and word[5] == "ا")
+        or (n == 6 and word[0] == "ا" and word[2] == "ت" and word[4] == "ا")
+    )
 
 
 def _organization_after(
     key: str,
-    head_start: int,
     head_end: int,
     head: int,
+    definite: bool,
     gazetteer: Gazetteer,
     starts: Mapping[int, tuple[int, int, int]],
 ) -> tuple[int, int, tuple[int, int]] | None:
-    """``(start, end, name span)`` of an organisation opened by a head noun, or None."""
+    """``(start, end, name span)`` of an organisation whose head noun ends at ``head_end``.
+
+    The name is a quoted name (وكالة "تاس"); or words with the article, coordinated words (والماء),
+    complements (للانتخابات, لكرة القدم) and known places (جامعة القاهرة); or, after a head that
+    takes proper names, one or two words without the article (شركة أرامكو). A head with the
+    article (الهيئة, الحزب) needs two words after it: "الحزب الحاكم" is a description, not a name.
+    """
     token = _tokens(key, head_end)
     if token is None:
         return None
     s, e = token
     word = key[s:e]
     if word == '"':  # وكالة "تاس"
-        inner_start = position = e
-        inner_end = -1
+        position, inner = e, None
         for _ in range(6):
             token = _tokens(key, position)
             if token is None or key[token[0]] == "\n":
                 return None
             if key[token[0] : token[1]] == '"':
                 break
-            inner_end, position = token[1], token[1]
+            inner = (inner[0] if inner else token[0], token[1])
+            position = token[1]
         else:
             return None
-        if inner_end < 0:
-            return None
-        inner_start = _tokens(key, inner_start)[0]  # type: ignore[index]
-        return head_start, position + 1, (inner_start, inner_end)
-    proper = head in gazetteer.proper_heads
-    definite = word.startswith("ال")
-    if not word.isalpha() or word in gazetteer.stopwords or word in gazetteer.title_words:
-        return None
-    if not definite and not proper:
-        return None
-    if not definite and s in starts:
-        return None  # شركة + a known name: the name is the entity
-    end = e
-    position = e
-    words = 1
-    while words < (_MAX_ORG_WORDS if definite else 2):
+        return None if inner is None else (head_end, token[1], inner)
+    known = starts.get(s)
+    if known is not None and gazetteer.canon[known[2]][0] != LOCATION:
+        return None  # "شركة أرامكو": the known name is the entity
+    proper = head in gazetteer.proper_heads and not definite
+    after = _tokens(key, e)
+    # جماعة نصرة الإسلام (a construct), not جامعة بورتسموث البريطانية (an adjective)
+    construct = (
+        after is not None
+        and key.startswith("ال", after[0])
+        and not key[after[0] : after[1]].endswith(("ي", "يه"))
+    )
+    if (
+        known is None
+        and proper
+        and not construct
+        and word.isalpha()
+        and not word.startswith(("ال", "لل"))
+        and word not in gazetteer.stopwords
+        and word not in gazetteer.title_words
+        and not _adjective_or_plural(word)
+    ):
+        end = e
+        nxt = _tokens(key, e)
+        if nxt is not None:
+            w2 = key[nxt[0] : nxt[1]]
+            if (
+                w2.isalpha()
+                and not w2.startswith(("ال", "و", "لل"))
+                and w2 not in gazetteer.stopwords
+                and not _adjective_or_plural(w2)
+                and nxt[0] not in starts
+            ):
+                end = nxt[1]
+        return s, end, (s, end)
+    words, end, position = 0, -1, head_end
+    while words < _MAX_ORG_WORDS + 1:
         token = _tokens(key, position)
         if token is None:
             break
         ts, te = token
-        nxt = key[ts:te]
-        if not nxt.isalpha() or nxt in gazetteer.stopwords:
+        w = key[ts:te]
+        place = starts.get(ts)
+        if place is not None:
+            if gazetteer.canon[place[2]][0] != LOCATION:
+                break
+            end = position = place[1]
+            words += 1
+            continue
+        if not w.isalpha() or w in gazetteer.stopwords or w in gazetteer.title_words:
             break
-        if definite != nxt.startswith("ال"):
-            break
-        end = position = te
-        words += 1
-    return head_start, end, (s, end)
+        if definite and not words and not w.endswith(_ADJECTIVE_ENDINGS):
+            break  # "الحزب الدستوري" names a party; "الهيئة النتائج" is a verb's subject and object
+        if words and w.startswith("بال") and (ts + 1) in starts:
+            # الجامعة الأمريكية بالقاهرة: a known place after "بـ" belongs to the name
+            end = position = starts[ts + 1][1]
+            words += 1
+            continue
+        if w.startswith("وال") and w[3:] in gazetteer.head_words:
+            break  # "... والمجمع الفقهي": a second organisation, not part of this name
+        if words and _relative_participle(key, w, te):
+            break  # جماعة ... المرتبطة بتنظيم القاعدة: the participle opens a relative phrase
+        if w.startswith("ال") or (words and w.startswith(("وال", "لل"))):
+            end = position = te
+            words += 1
+            continue
+        nxt = _tokens(key, te)
+        follows_definite = nxt is not None and key.startswith("ال", nxt[0]) and nxt[0] not in starts
+        if (
+            follows_definite
+            and nxt is not None
+            and (words or not definite)
+            and w.startswith("ل") == bool(words)
+        ):
+            # لكرة القدم (a complement) after a word; حماية الصحفيين (a construct) right after the head
+            end = position = nxt[1]
+            words += 2
+            continue
+        break
+    if end < 0 or words < (2 if definite else 1):
+        return None
+    first = _tokens(key, head_end)
+    return (head_end, end, (first[0] if first else head_end, end))
+
+
+_ADJECTIVE_ENDINGS = ("ي", "يه", "يا", "ا")
+
+
+def _relative_participle(key: str, word: str, end: int) -> bool:
+    """المرتبطة/المدعومة followed by بـ or لـ (not بال/لل): a relative phrase, not the name."""
+    if not (word.startswith("الم") and len(word) >= 6 and word.endswith("ه")):
+        return False
+    nxt = _tokens(key, end)
+    if nxt is None:
+        return False
+    following = key[nxt[0] : nxt[1]]
+    return following[0] in "بل" and not following.startswith(("بال", "لل"))
+
+
+def _adjective_or_plural(word: str) -> bool:
+    return word.endswith(("ي", "يه", "ين", "ون", "ات"))
 
 
 def _word_hits(key: str, word: str) -> list[tuple[int, int]]:
-    """Whole-word occurrences of ``word`` (folded) in ``key``, proclitics allowed."""
+    """Whole-word occurrences of ``word`` (folded) in ``key``, proclitics (و ف ب ل ك) allowed."""
     hits = []
+    size = len(word)
     position = key.find(word)
     while position >= 0:
-        end = position + len(word)
+        end = position + size
         if end >= len(key) or not key[end].isalnum():
             p = position
             while p > 0 and key[p - 1].isalnum() and position - p < 3:
@@ -384,47 +591,63 @@ def _word_hits(key: str, word: str) -> list[tuple[int, int]]:
     return hits
 
 
-def _free(collector: _Collector, start: int, end: int) -> bool:
-    return all(end <= s or start >= e for s, e in collector.covered)
-
-
-def _add_speaker(collector: _Collector, speaker: str) -> None:
-    folded = " ".join(matching_key(speaker).split())
-    if not any(char.isalpha() for char in folded) or folded.startswith("ال"):
-        return  # no name at all, or a description ("المتحدث باسم الوزارة")
-    index = collector.gazetteer.aliases.get(folded)
-    if index is not None and collector.gazetteer.canon[index][0] != PERSON:
-        return
-    if folded in collector.found or (
-        index is not None and _canonical_key(collector, index) in collector.found
-    ):
-        return
+def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
+    """Speakers as persons, and a person's last name alone as a mention of that person
+    (أنتونوف), found with one small automaton over all the names (linear in the text however
+    many persons there are)."""
+    gazetteer = collector.gazetteer
+    parts: dict[str, str] = {}  # first or last name of a known person -> that person's key
     for known, entity in collector.found.items():
-        if entity.type == PERSON and (known.endswith(" " + folded) or known.startswith(folded + " ")):
-            return  # the surname or first name of a known person
-    hits = [h for h in _word_hits(collector.doc.key, folded) if _free(collector, *h)]
-    if not hits:
-        collector.add(PERSON, speaker, 0, 0, form=speaker)
-        collector.covered.pop()
+        if entity.type == PERSON and " " in known:
+            parts.setdefault(known.split(" ", 1)[0], known)
+            parts.setdefault(known.rsplit(" ", 1)[1], known)
+    searched: dict[str, tuple[str, str]] = {}  # folded name -> (kind, speaker or person key)
+    for speaker in speakers:
+        folded = " ".join(matching_key(speaker).split())
+        if not any(char.isalpha() for char in folded) or folded.startswith("ال"):
+            continue  # no name at all, or a description ("المتحدث باسم الوزارة")
+        index = gazetteer.aliases.get(folded)
+        if index is not None and gazetteer.canon[index][0] != PERSON:
+            continue
+        if folded in collector.found or folded in parts or folded in searched:
+            continue
+        if index is not None and gazetteer.canon_keys[index] in collector.found:
+            continue
+        searched[folded] = ("speaker", speaker)
+    persons = [k for k, e in collector.found.items() if e.type == PERSON]
+    persons += [k for k, (kind, _) in searched.items() if kind == "speaker"]
+    for known in persons:
+        if " " not in known:
+            continue
+        surname = known.rsplit(" ", 1)[1]
+        if len(surname) < 3 or surname in gazetteer.stopwords or surname in collector.found:
+            continue
+        searched.setdefault(surname, ("surname", known))
+    if not searched:
         return
-    for s, e in hits:
-        collector.add(PERSON, collector.display(s, e), s, e)
-
-
-def _canonical_key(collector: _Collector, index: int) -> str:
-    return " ".join(matching_key(collector.gazetteer.canon[index][1]).split())
-
-
-def _add_surnames(collector: _Collector) -> None:
-    """Count a person's last name alone as a mention of that person (أنتونوف)."""
-    for folded, entity in list(collector.found.items()):
-        if entity.type != PERSON or " " not in folded:
+    key = collector.doc.key
+    if len(searched) <= _FEW_NAMES:  # a few C-level finds beat building an automaton
+        hits = [(s, e, target) for name, target in searched.items() for s, e in _word_hits(key, name)]
+    else:  # many names (hostile input): one pass, still linear
+        hits = Matcher(searched.items()).find(key)
+    # Speakers' full names first, longest first; then last names.
+    hits.sort(key=lambda h: (h[2][0] != "speaker", h[0] - h[1], h[0]))
+    seen: set[str] = set()
+    for start, end, (kind, target) in hits:
+        if not collector.free(start, end):
             continue
-        surname = folded.rsplit(" ", 1)[1]
-        if len(surname) < 3 or surname in collector.gazetteer.stopwords or surname in collector.found:
+        if kind == "speaker":
+            collector.add(PERSON, collector.display(start, end), start, end)
+            seen.add(target)
             continue
-        for s, e in _word_hits(collector.doc.key, surname):
-            if _free(collector, s, e):
-                entity.count += 1
-                entity.forms[_clean(collector.display(s, e))] = None
-                collector.covered.append((s, e))
+        if target not in collector.found:  # a speaker named by the extractor only
+            speaker = searched[target][1]
+            collector.add(PERSON, speaker, 0, 0, form=speaker)
+            seen.add(speaker)
+        entity = collector.found[target]
+        entity.count += 1
+        entity.forms.setdefault(collector.doc.key[start:end], (start, end))
+        collector.covered[start:end] = b"\x01" * (end - start)
+    for kind, target in searched.values():
+        if kind == "speaker" and target not in seen:
+            collector.add(PERSON, target, 0, 0, form=target)  # named by the extractor only

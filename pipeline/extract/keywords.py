@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections import Counter
-from itertools import accumulate, pairwise
+from functools import lru_cache
+from itertools import chain, compress, count, islice, repeat
+from operator import itemgetter
 from pathlib import Path
 
 from pipeline.extract.stopwords import Stopwords
@@ -22,14 +25,17 @@ from pipeline.extract.stopwords import load_stopwords as _load_stopwords
 from pipeline.text.document import Document
 from pipeline.text.normalize import DIACRITICS, matching_key
 
-# Words (letters or digits) and single punctuation marks; sentence ends and newlines split.
+# Marks stripped from the ends of whitespace-separated tokens; a mark breaks a phrase there.
+_PUNCTUATION = string.punctuation + "،؛؟«»“”‘’…–—٪٫٬·•"
+# Words (letters or digits) and single punctuation marks, for locating a phrase in the key.
 _TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]|\n")
-_SENTENCE_END = frozenset(".!?؟؛\n")
+_CLITIC_LETTERS = frozenset("وفبلك")
+_CHUNK = 40  # tokens per position bucket (about two sentences)
 _STRIP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
 # Proclitics before the article: the article stays (display "الأمن"), the rest goes.
 _ARTICLE_CLITICS_RE = re.compile(r"(?:وبال|فبال|وكال|وال|فال|بال|كال|ولل|فلل|لل)(?=..)")
 _MIN_LETTERS = 3
-_MAX_PHRASE = 3
+_TERM, _LEFT, _MIDDLE, _RIGHT = (itemgetter(i) for i in range(4))
 
 
 def load_stopwords(config_dir: Path) -> Stopwords:
@@ -39,47 +45,54 @@ def load_stopwords(config_dir: Path) -> Stopwords:
 
 def extract_keywords(doc: Document, stopwords: Stopwords, limit: int = 10) -> list[str]:
     """The ``limit`` best key phrases of ``doc``, best first, in display form."""
-    if limit <= 0 or not doc.key:
+    if limit <= 0 or not (doc.key or doc.title):
         return []
-    title_tokens = _TOKEN_RE.findall(matching_key(doc.title)) if doc.title else []
-    tokens = _TOKEN_RE.findall(doc.key)
-    vocabulary = set(tokens)
+    # This runs on every article, so per-token steps stay in C (split, map, zip, Counter) and a
+    # distinct word is analysed once per process (_word memoises; news vocabulary repeats).
     stops = stopwords.forms
-    # token -> term, or None for stopwords, numbers and marks (each distinct token once)
-    normal = {token: _term(token, vocabulary, stops) for token in vocabulary.union(title_tokens)}
-    # Bulk steps below stay in C (zip, Counter, dict) where they can: this runs on every article.
-    terms = [normal[token] for token in tokens]
-    sentence_of = list(accumulate(int(token in _SENTENCE_END) for token in tokens))
+    tokens = doc.key.replace("\n", " . ").split()
+    title_tokens = matching_key(doc.title).split() if doc.title else []
+    # term per token, and the term as a phrase's left, middle or right word (None where a
+    # mark on that side breaks the phrase)
+    infos = list(map(_word, tokens, repeat(stops)))
+    terms = list(map(_TERM, infos))
+    title_terms = [term for term in (_word(t, stops)[0] for t in title_tokens) if term is not None]
     counts: Counter[str] = Counter(filter(None, terms))
-    first = dict(zip(reversed(terms), reversed(sentence_of), strict=True))
-    spread = Counter(term for term, _ in set(zip(terms, sentence_of, strict=True)))
-    phrases: Counter[tuple[str, ...]] = Counter(
-        (a, b) for a, b in pairwise(terms) if a is not None and b is not None
-    )
-    phrases.update(
-        (a, b, c)
-        for a, b, c in zip(terms, terms[1:], terms[2:], strict=False)
-        if a is not None and b is not None and c is not None and (a, b) in phrases and (b, c) in phrases
-    )
-    for token in title_tokens:
-        term = normal.get(token)
-        if term is not None:
-            counts[term] += 1  # a title word counts double: once here, once in the lead
-            first[term] = 0
-            spread[term] += 1
-    sentence = sentence_of[-1] if sentence_of else 0
-    sentences = max(sentence, 1)
-    word_score = {
-        term: (count**0.7) * (1.0 + spread[term] / sentences) / math.log(3.0 + first[term])
-        for term, count in counts.items()
-        if count > 1 or first[term] == 0
+    counts.update(title_terms)  # a title word counts double: once here, once in the lead
+    for term in [t for t in counts if t[0] in _CLITIC_LETTERS and t[1:] in counts]:
+        counts[term[1:]] += counts.pop(term)  # "وبوتين" counts as "بوتين" when both occur
+    keep: set[str | None] = {t for t, c in counts.items() if c > 1}
+    keep.update(title_terms)
+    if not keep:
+        return []
+    # Position in chunks of _CHUNK tokens: how early a word first appears and how far it spreads.
+    chunk = list(islice(chain.from_iterable(repeat(i, _CHUNK) for i in count()), len(terms)))
+    chunks = max(len(terms) // _CHUNK, 1)
+    first = dict(zip(reversed(terms), reversed(chunk), strict=True))
+    last = dict(zip(terms, chunk, strict=True))
+    for term in title_terms:
+        first[term] = 0
+    # Spread: the share of the article between a word's first and last chunk.
+    word_score: dict[str, float] = {
+        t: (counts[t] ** 0.7)
+        * (1.0 + (last.get(t, 0) - first.get(t, 0) + 1) / chunks)
+        / math.log(3.0 + first.get(t, chunks))
+        for t in keep
+        if t is not None
     }
+    lefts = list(map(_LEFT, infos))
+    middles = list(map(_MIDDLE, infos))
+    rights = list(map(_RIGHT, infos))
+    # Only grams starting with a kept word are counted (compress stays in C).
+    starts = list(map(keep.__contains__, lefts))
+    grams: Counter[tuple[str | None, ...]] = Counter(compress(zip(lefts, rights[1:], strict=False), starts))
+    grams.update(compress(zip(lefts, middles[1:], rights[2:], strict=False), starts))
     candidates: list[tuple[float, tuple[str, ...]]] = [(s, (t,)) for t, s in word_score.items()]
-    for phrase, count in phrases.items():
-        if count < 2 or any(w not in word_score for w in phrase):
-            continue
-        mean = sum(word_score[w] for w in phrase) / len(phrase)
-        candidates.append((mean * (1.0 + count**0.5) * 0.8, phrase))
+    for gram, n in grams.items():
+        if n > 1 and all(w in keep for w in gram):
+            words = tuple(filter(None, gram))
+            mean = sum(word_score[w] for w in words) / len(words)
+            candidates.append((mean * (1.0 + n**0.5) * 0.8, words))
     candidates.sort(key=lambda c: (-c[0], c[1]))
 
     chosen: list[tuple[str, ...]] = []
@@ -94,21 +107,34 @@ def extract_keywords(doc: Document, stopwords: Stopwords, limit: int = 10) -> li
             chosen = [c for c in chosen if not (len(c) == 1 and set(c) <= set(phrase))]
         chosen.append(phrase)
         used.update(phrase)
-    return [_display(doc, phrase, normal) for phrase in chosen]
+    return [_display(doc, phrase, stops) for phrase in chosen]
 
 
-def _term(token: str, vocabulary: set[str], stopwords: frozenset[str]) -> str | None:
-    if not token.isalpha() or len(token) < _MIN_LETTERS or token in stopwords:
-        return None
-    clitic = _ARTICLE_CLITICS_RE.match(token)
-    if clitic is not None:
-        return "ال" + token[clitic.end() :]
-    if token[0] in "وفبلك" and token[1:] in vocabulary and len(token) > _MIN_LETTERS:
-        return token[1:]  # "وبوتين" when "بوتين" also occurs
-    return token
+@lru_cache(maxsize=1 << 16)
+def _word(token: str, stopwords: frozenset[str]) -> tuple[str | None, str | None, str | None, str | None]:
+    """``(term, as left, as middle, as right)`` for a whitespace token: the term is None for
+    stopwords, numbers, marks and short words; proclitics before the article go (بالأمن →
+    الأمن). A mark before the word keeps it from being a phrase's middle or right word, a mark
+    after it from being a middle or left word."""
+    core = token.strip(_PUNCTUATION)
+    if core in stopwords or len(core) < _MIN_LETTERS or not core.isalpha():
+        return None, None, None, None
+    term = core
+    if core[0] in _CLITIC_LETTERS:
+        clitic = _ARTICLE_CLITICS_RE.match(core)
+        if clitic is not None:
+            term = "ال" + core[clitic.end() :]
+    before = not token.startswith(core)
+    after = not token.endswith(core)
+    return (
+        term,
+        None if after else term,
+        None if before or after else term,
+        None if before else term,
+    )
 
 
-def _display(doc: Document, phrase: tuple[str, ...], normal: dict[str, str | None]) -> str:
+def _display(doc: Document, phrase: tuple[str, ...], stopwords: frozenset[str]) -> str:
     """The display text of the first occurrence of ``phrase`` (folded terms; later words may
     carry proclitics in the text: "الولايات المتحدة وروسيا")."""
     key = doc.key
@@ -117,7 +143,7 @@ def _display(doc: Document, phrase: tuple[str, ...], normal: dict[str, str | Non
         cursor = position
         for word in phrase:
             match = _TOKEN_RE.search(key, cursor)
-            if match is None or normal.get(match.group()) != word:
+            if match is None or _word(match.group(), stopwords)[0] not in (word, "و" + word):
                 break
             cursor = match.end()
         else:

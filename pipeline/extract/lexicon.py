@@ -16,7 +16,8 @@ from pipeline.text.normalize import matching_key
 
 LEXICON_DIR = "lexicons"
 _VERB_PREFIXES = ("", "و", "ف")
-_VERB_ENDINGS = ("", "ت", "ا", "وا", "تا")
+# No dual ending ا: "طالباً" (asking) must not read as "طالبا" (the two demanded).
+_VERB_ENDINGS = ("", "ت", "وا", "تا")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,7 @@ class Trigger:
     """A word that introduces reported speech."""
 
     lemma: str  # as written in the lexicon
-    kind: str  # verb | participle | document (impersonal: جاء في البيان)
+    kind: str  # verb | participle | document (جاء في البيان) | carrier (نقلت رويترز عن) | attribution (حسب)
     prepositions: frozenset[str]  # keys of prepositions that introduce nominal content
     prefixed: bool  # the form carries و/ف: it starts a new clause
 
@@ -54,6 +55,7 @@ class Lexicons:
     triggers: Mapping[str, Trigger]  # key form (with its prefix) -> trigger
     titles: frozenset[str]  # keys of title words without ال
     honorifics: frozenset[str]
+    title_forms: frozenset[str]  # every key that is a title word: titles with and without ال, honorifics
     organizations: PhraseSet
     groups: PhraseSet
     documents: PhraseSet
@@ -62,6 +64,10 @@ class Lexicons:
     carriers: PhraseSet
     subject_stops: PhraseSet
     complement_blockers: frozenset[str]
+    clause_ends: PhraseSet
+    current_speaker_words: frozenset[str]
+    content_nouns: frozenset[str]  # without ال
+    speaker_cues: frozenset[str]
 
 
 def read_entries(path: Path) -> list[str]:
@@ -96,7 +102,13 @@ def strip_article(token: str) -> str:
     return token[2:] if token.startswith("ال") and len(token) > 3 else token
 
 
-def _triggers(verbs: list[str], participles: list[str], document_verbs: list[str]) -> dict[str, Trigger]:
+def _triggers(
+    verbs: list[str],
+    participles: list[str],
+    document_verbs: list[str],
+    carrier_verbs: list[str],
+    attribution_words: list[str],
+) -> dict[str, Trigger]:
     found: dict[str, Trigger] = {}
 
     def add(form: str, trigger: Trigger) -> None:
@@ -124,12 +136,19 @@ def _triggers(verbs: list[str], participles: list[str], document_verbs: list[str
         for variant in (base, stem + "ه", stem + "ين", stem + "ون", stem + "تين", stem + "ات"):
             add(variant, Trigger(lemma, "participle", preps, False))
             add("و" + variant, Trigger(lemma, "participle", preps, True))
-    for line in document_verbs:
-        for form in line.split():
-            base = matching_key(form)
-            for variant in (base, base + "ت"):
-                for prefix in _VERB_PREFIXES:
-                    add(prefix + variant, Trigger(form, "document", frozenset(), bool(prefix)))
+    for kind, lines in (("document", document_verbs), ("carrier", carrier_verbs)):
+        for line in lines:
+            for form in line.split():
+                base = matching_key(form)
+                for variant in (base, base + "ت"):
+                    for prefix in _VERB_PREFIXES:
+                        found[prefix + variant] = Trigger(form, kind, frozenset(), bool(prefix))
+    for line in attribution_words:
+        words = line.split()
+        if words:
+            base = matching_key(words[0])
+            for prefix in _VERB_PREFIXES:
+                found.setdefault(prefix + base, Trigger(words[0], "attribution", frozenset(), bool(prefix)))
     return found
 
 
@@ -140,12 +159,21 @@ def load_lexicons(config_dir: Path) -> Lexicons:
     def entries(name: str) -> list[str]:
         return read_entries(base / f"{name}.txt")
 
+    titles = frozenset(strip_article(key_tokens(e)[0]) for e in entries("titles") if key_tokens(e))
+    honorifics = frozenset(matching_key(e) for e in entries("honorifics"))
     return Lexicons(
         triggers=MappingProxyType(
-            _triggers(entries("reporting_verbs"), entries("participles"), entries("document_verbs"))
+            _triggers(
+                entries("reporting_verbs"),
+                entries("participles"),
+                entries("document_verbs"),
+                entries("carrier_verbs"),
+                entries("attribution_words"),
+            )
         ),
-        titles=frozenset(strip_article(key_tokens(e)[0]) for e in entries("titles") if key_tokens(e)),
-        honorifics=frozenset(matching_key(e) for e in entries("honorifics")),
+        titles=titles,
+        honorifics=honorifics,
+        title_forms=titles | frozenset("ال" + t for t in titles if len(t) > 1) | honorifics,
         organizations=phrase_set(entries("speaker_organizations")),
         groups=phrase_set(entries("groups")),
         documents=phrase_set(entries("documents")),
@@ -154,4 +182,8 @@ def load_lexicons(config_dir: Path) -> Lexicons:
         carriers=phrase_set(entries("carriers")),
         subject_stops=phrase_set(entries("subject_stops")),
         complement_blockers=frozenset(matching_key(e) for e in entries("complement_blockers")),
+        clause_ends=phrase_set(entries("clause_ends")),
+        current_speaker_words=frozenset(matching_key(e) for e in entries("current_speaker_words")),
+        content_nouns=frozenset(strip_article(matching_key(e)) for e in entries("content_nouns")),
+        speaker_cues=frozenset(matching_key(e) for e in entries("speaker_cues")),
     )

@@ -3,12 +3,13 @@
 A mention is parsed into a type and, for people, a title and a name ("وزير الخارجية السعودي
 الأمير فيصل بن فرحان" → title "وزير الخارجية السعودي", name "فيصل بن فرحان"). The registry then
 resolves later mentions by surname ("أنتونوف"), by title only ("السفير الروسي"، "الوزير") or by
-head noun ("الوزارة") to the entity already seen, and names each entity by the fullest name seen.
+head noun ("الوزارة") to the entity already seen, and names each entity by the fullest name seen
+(names seen outside statements count too: "نظيرته الألمانية أنالينا بيربوك").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.extract.lexicon import Lexicons, strip_article
 
@@ -22,9 +23,13 @@ PERSON, ORGANIZATION, GROUP, DOCUMENT, ANONYMOUS, UNKNOWN = (
 )
 SPEAKER_TYPES = (PERSON, ORGANIZATION, GROUP, DOCUMENT, ANONYMOUS, UNKNOWN)
 # Prepositions inside a title: the word after them belongs to the title (السفير لدى الولايات المتحدة).
-_TITLE_PREPOSITIONS = frozenset({"لدي", "في", "باسم", "ب", "عن", "الي", "من", "ل"})
+# Not على: folded, it is also the name علي.
+TITLE_PREPOSITIONS = frozenset({"لدي", "في", "باسم", "عن", "الي", "من", "ل", "ب"})
+# Name parts that bind to the next word: عبد الرحمن، بن سلمان، أبو مازن.
+_NAME_LINKS = frozenset({"عبد", "بن", "ابن", "بنت", "ابو", "ابي", "ال", "ام", "ولد"})
 _NAME_MAX_TOKENS = 6
-_CONJUNCTIONS = frozenset({"و"})
+_SEARCH_WINDOW = 200
+_DEFINITE_PREFIXES = ("ال", "لل", "وال", "بال", "فال", "كال")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,63 +53,165 @@ class Mention:
     name_keys: tuple[str, ...]
     title: str | None
     title_keys: tuple[str, ...]
+    current: bool = False  # refers back to the current speaker (سموه، المسؤول ذاته)
 
 
-def parse_mention(keys: list[str], displays: list[str], lexicons: Lexicons) -> Mention | None:
-    """Parse a speaker phrase given as parallel key and display tokens (words only)."""
+def is_definite(token: str) -> bool:
+    return token.startswith(_DEFINITE_PREFIXES) and len(token) > 3
+
+
+def is_title_word(token: str, lexicons: Lexicons) -> bool:
+    return token in lexicons.title_forms
+
+
+def parse_mention(
+    keys: list[str], displays: list[str], lexicons: Lexicons, *, loose: bool = False
+) -> Mention | None:
+    """Parse a speaker phrase given as parallel key and display tokens (words only).
+
+    ``loose`` is for a phrase cut out of running text rather than bounded by a verb and its
+    complement: a name then has at most two parts unless joined by بن/عبد.
+    """
     if not keys:
         return None
     surface = " ".join(displays)
     first = keys[0]
+    if any(k in lexicons.current_speaker_words for k in keys):
+        # "سموه"، "المسؤول ذاته": the current speaker, unless a name comes with it.
+        kept = [i for i, k in enumerate(keys) if k not in lexicons.current_speaker_words]
+        rest = [keys[i] for i in kept]
+        if not rest or not is_title_word(rest[0], lexicons):
+            return Mention(PERSON, surface, "", (), None, (), current=True)
+        person = _parse_person(rest, [displays[i] for i in kept], lexicons, surface)
+        if not person.name_keys:
+            return Mention(PERSON, surface, "", (), None, (), current=True)
+        return person
+    bare = [strip_article(k) for k in keys]
     if lexicons.documents.match(keys, 0):
         return Mention(DOCUMENT, surface, surface, tuple(keys), None, ())
     if lexicons.groups.match(keys, 0):
         return Mention(GROUP, surface, surface, tuple(keys), None, ())
     if lexicons.organizations.match(keys, 0) or lexicons.media.match(keys, 0):
         return Mention(ORGANIZATION, surface, surface, tuple(keys), None, ())
-    if lexicons.anonymous.match(keys, 0) and not first.startswith("ال"):
+    if lexicons.anonymous.match(bare, 0) and (not is_definite(first) or bare[0] not in lexicons.titles):
         return Mention(ANONYMOUS, surface, surface, tuple(keys), None, ())
-    if strip_article(first) in lexicons.titles or first in lexicons.honorifics:
-        return _parse_person(keys, displays, lexicons, surface)
-    return Mention(PERSON, surface, surface, tuple(keys), None, ())
+    if is_title_word(first, lexicons):
+        return _parse_person(keys, displays, lexicons, surface, loose)
+    return _parse_name_first(keys, displays, lexicons, surface)
 
 
-def _parse_person(keys: list[str], displays: list[str], lexicons: Lexicons, surface: str) -> Mention:
+def merge_apposition(main: Mention | None, apposition: Mention | None) -> Mention | None:
+    """ "الدكتور خالد عبد الغفار، وزير الصحة،" / "المدير العام، العقيد بوعلام بوغلاف،": one person."""
+    if main is None or apposition is None or main.type != PERSON or apposition.type != PERSON:
+        return main
+    surface = f"{main.surface}، {apposition.surface}"
+    if main.name_keys and not apposition.name_keys and apposition.title:
+        return replace(main, surface=surface, title=apposition.title, title_keys=apposition.title_keys)
+    if not main.name_keys and apposition.name_keys:
+        return replace(
+            apposition,
+            surface=surface,
+            title=main.title or apposition.title,
+            title_keys=main.title_keys + apposition.title_keys,
+        )
+    return main
+
+
+def _parse_person(
+    keys: list[str], displays: list[str], lexicons: Lexicons, surface: str, loose: bool = False
+) -> Mention:
     # Title region: title words, their genitives and adjectives, prepositions with their object.
+    # An indefinite title takes up to two genitives (وزير خارجية مصر); an institution after a
+    # preposition takes one (الناطق باسم حركة حماس); a definite word ends the chain.
     index = 0
-    last_title = 0
-    expect_genitive = False
+    genitives = 0
     while index < len(keys):
         token = keys[index]
-        bare = strip_article(token)
-        definite = token.startswith(("ال", "لل"))
-        if bare in lexicons.titles or token in lexicons.honorifics:
-            expect_genitive = not definite
+        definite = is_definite(token)
+        if is_title_word(token, lexicons) and not (
+            index > 0 and not definite and not genitives and is_definite(keys[index - 1])
+        ):
+            genitives = 0 if definite else 2
             index += 1
-            last_title = index
             continue
-        if token in _TITLE_PREPOSITIONS and index + 1 < len(keys):
+        if token in TITLE_PREPOSITIONS and index + 1 < len(keys):
+            genitives = 1 if _institution(keys[index + 1], lexicons) else 0
             index += 2
-            expect_genitive = False
             continue
-        if expect_genitive or definite:
-            # An indefinite genitive (وزير خارجية مصر) takes one more genitive after it.
-            expect_genitive = expect_genitive and not definite
+        if _attached_preposition(token, lexicons) and index + 1 < len(keys):
+            genitives = 0 if is_definite(token[1:]) else 1
+            index += 1
+            continue
+        if genitives or definite:
+            genitives = 0 if definite else genitives - 1
             index += 1
             continue
         break
-    del last_title
     title_end = index
     # Honorifics right before the name (الأمير، الشيخ) leave the title when a title remains.
     while title_end > 1 and keys[title_end - 1] in lexicons.honorifics and title_end < len(keys):
         title_end -= 1
-    name_keys = keys[index : index + _NAME_MAX_TOKENS]
-    name_displays = displays[index : index + _NAME_MAX_TOKENS]
+    name_end = _name_end(keys, index, lexicons, 2 if loose else 4)
     title = " ".join(displays[:title_end]) or None
-    if not name_keys:
+    title_keys = tuple(keys[:title_end])
+    if name_end < len(keys) and is_title_word(keys[name_end], lexicons) and name_end > index:
+        # A title after the name ("فيصل بن فرحان وزير الخارجية") is the real title.
+        trailing = _parse_person(keys[name_end:], displays[name_end:], lexicons, surface)
+        honorific_only = title is None or all(k in lexicons.honorifics for k in title_keys)
+        if trailing.title and not trailing.name_keys and honorific_only:
+            title, title_keys = trailing.title, trailing.title_keys
+    if name_end == index:
         # Title only ("السفير الروسي"): the registry resolves it to someone seen with that title.
-        return Mention(PERSON, surface, surface, (), title, tuple(keys[:title_end]))
-    return Mention(PERSON, surface, " ".join(name_displays), tuple(name_keys), title, tuple(keys[:title_end]))
+        return Mention(PERSON, surface, "", (), title or surface, tuple(keys[:title_end]) or tuple(keys))
+    return Mention(
+        PERSON, surface, " ".join(displays[index:name_end]), tuple(keys[index:name_end]), title, title_keys
+    )
+
+
+def _parse_name_first(keys: list[str], displays: list[str], lexicons: Lexicons, surface: str) -> Mention:
+    """A bare name ("أنتونوف"), possibly followed by a title ("فيصل بن فرحان وزير الخارجية")."""
+    name_end = max(1, _name_end(keys, 0, lexicons))
+    title: str | None = None
+    title_keys: tuple[str, ...] = ()
+    if name_end < len(keys) and is_title_word(keys[name_end], lexicons):
+        trailing = _parse_person(keys[name_end:], displays[name_end:], lexicons, surface)
+        title, title_keys = trailing.title, trailing.title_keys
+    return Mention(PERSON, surface, " ".join(displays[:name_end]), tuple(keys[:name_end]), title, title_keys)
+
+
+def _name_end(keys: list[str], start: int, lexicons: Lexicons, max_units: int = 4) -> int:
+    """End of the name at ``start``: two name units, a third only after بن/عبد (سلطان بن أحمد الجابر)."""
+    index = start
+    units = 0
+    linked = False  # the previous token binds to this one (عبد ← الرحمن)
+    unit_was_linked = False  # the last unit started with a link word (بن أحمد)
+    while index < len(keys) and index - start < _NAME_MAX_TOKENS:
+        token = keys[index]
+        if index > start and not linked and (is_title_word(token, lexicons) or token.startswith("وال")):
+            break
+        if not linked:
+            if is_definite(token) and units >= 2 and not unit_was_linked:
+                break
+            if units >= max_units and not unit_was_linked:
+                break
+            units += 1
+            unit_was_linked = token in _NAME_LINKS
+        linked = token in _NAME_LINKS
+        index += 1
+    return index
+
+
+def _institution(token: str, lexicons: Lexicons) -> bool:
+    """حكومة، حركة، وزارة…: a common noun that takes a genitive (حكومة تصريف الأعمال)."""
+    return not is_definite(token) and bool(lexicons.organizations.match([token], 0))
+
+
+def _attached_preposition(token: str, lexicons: Lexicons) -> bool:
+    """بمجلس، لوزارة، بالاتحاد: a preposition glued to an institution inside a title."""
+    if len(token) < 4 or token[0] not in "بل":
+        return False
+    rest = token[1:]
+    return is_definite(rest) or bool(lexicons.organizations.match([rest], 0))
 
 
 @dataclass(slots=True)
@@ -125,8 +232,20 @@ class SpeakerRegistry:
         self._entities: list[_Entity] = []
         self._clock = 0
 
+    def observe(self, mention: Mention) -> None:
+        """A named person seen outside a statement: known for resolution, not made current."""
+        if mention.type == PERSON and mention.name_keys:
+            self._merge(mention, recent=False)
+
     def resolve(self, mention: Mention) -> int:
-        self._clock += 1
+        return self._merge(mention, recent=True)
+
+    def speaker(self, entity_id: int) -> Speaker:
+        entity = self._entities[entity_id]
+        name = entity.name or (entity.title or "")
+        return Speaker(name, entity.title, entity.type, tuple(entity.mentions))
+
+    def _merge(self, mention: Mention, recent: bool) -> int:
         found = self._find(mention)
         if found is None:
             entity = _Entity(
@@ -142,37 +261,28 @@ class SpeakerRegistry:
             entity = self._entities[found]
             if mention.name_keys and len(mention.name_keys) > len(entity.name_keys):
                 entity.name, entity.name_keys = mention.name, mention.name_keys
-            if (
-                mention.title
-                and (entity.title is None or not entity.name_keys or len(mention.title) > len(entity.title))
-                and (mention.name_keys or entity.title is None)
+            if mention.title and (
+                entity.title is None or (mention.name_keys and len(mention.title) > len(entity.title))
             ):
                 entity.title = mention.title
             entity.title_words.update(strip_article(k) for k in mention.title_keys)
-        entity.last_seen = self._clock
+        if recent:
+            self._clock += 1
+            entity.last_seen = self._clock
         if mention.surface not in entity.mentions:
             entity.mentions.append(mention.surface)
         return found
 
-    def speaker(self, entity_id: int) -> Speaker:
-        entity = self._entities[entity_id]
-        name = entity.name or (entity.title or "")
-        return Speaker(name, entity.title, entity.type, tuple(entity.mentions))
-
     def _find(self, mention: Mention) -> int | None:
         best: int | None = None
-        best_score = 0
-        for index, entity in enumerate(self._entities):
+        best_key = (0, 0)
+        # Only the most recent entities: enough for any article, and linear on hostile input.
+        first = max(0, len(self._entities) - _SEARCH_WINDOW)
+        for index in range(first, len(self._entities)):
+            entity = self._entities[index]
             score = _match_score(entity, mention)
-            if score and (
-                score > best_score
-                or (
-                    score == best_score
-                    and best is not None
-                    and entity.last_seen > self._entities[best].last_seen
-                )
-            ):
-                best, best_score = index, score
+            if score and (score, entity.last_seen) > best_key:
+                best, best_key = index, (score, entity.last_seen)
         return best
 
 
@@ -186,9 +296,8 @@ def _match_score(entity: _Entity, mention: Mention) -> int:
             return 0
         if not mention.name_keys and mention.title_keys:
             words = [strip_article(k) for k in mention.title_keys]
-            head = words[0]
-            known = entity.title_words | {strip_article(k) for k in entity.name_keys}
-            if head not in known:
+            known = entity.title_words
+            if words[0] not in known:
                 return 0
             overlap = sum(1 for w in words if w in known)
             if overlap < len(words) and not _compatible_title(words, known):
@@ -209,7 +318,7 @@ def _match_score(entity: _Entity, mention: Mention) -> int:
 def _compatible_title(words: list[str], known: set[str]) -> bool:
     """A title-only mention may add a place (السفير الروسي في واشنطن) but not a different office."""
     unknown = [w for w in words if w not in known]
-    return len(unknown) <= 2 and words[0] in known and (len(words) > 1 and words[1] in known)
+    return len(unknown) <= 2 and len(words) > 1 and words[1] in known
 
 
 def _contiguous(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:

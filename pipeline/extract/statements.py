@@ -17,7 +17,9 @@ for each one:
 
 Everything runs over key tokens (folded words, so lexicons match every spelling) with offsets that
 map back exactly to the display text. Work is linear in the text: each trigger scans a bounded
-window of tokens.
+window of tokens. A work budget bounds hostile input: statements are looked for in the first
+``MAX_TEXT_CHARS`` characters (some 30 long articles) and at most ``MAX_TRIGGERS`` reporting words
+are examined; real articles stay far below both.
 """
 
 from __future__ import annotations
@@ -26,11 +28,15 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from pipeline.extract.lexicon import Lexicons, Trigger
+from pipeline.extract.lexicon import Lexicons, Trigger, strip_article
 from pipeline.extract.speakers import (
+    TITLE_PREPOSITIONS,
     UNKNOWN_SPEAKER,
+    Mention,
     Speaker,
     SpeakerRegistry,
+    is_title_word,
+    merge_apposition,
     parse_mention,
 )
 from pipeline.text.document import Document
@@ -39,20 +45,28 @@ from pipeline.text.quotes import Quote
 
 __all__ = ["Speaker", "Statement", "extract_statements"]
 
+MAX_TEXT_CHARS = 200_000
+MAX_TRIGGERS = 1_500
+_MAX_OBSERVED = 1_500
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _COMPLEMENTIZERS = frozenset(
     prefix + "ان" + suffix
     for prefix in ("", "ب", "ف")
     for suffix in ("", "ه", "ها", "هم", "هما", "هن", "ني", "نا", "ي", "ك", "كم")
 )
+_COMMAS = frozenset({"،", ","})
 _CLAUSE_PUNCTUATION = frozenset("،,:؛;.!?؟…")
 _TRIM_PUNCTUATION = frozenset("،,:؛;-–—")
-_CONTINUE_AFTER = frozenset({"قد", "لقد", "وقد", "فقد"})
+# A trigger right after these starts a new clause even without و/ف (datelines "الرباط –", "/ وام /").
+_STARTS_CLAUSE = _CLAUSE_PUNCTUATION | frozenset("-–—/)")
+_CONTINUE_AFTER = frozenset({"قد", "لقد", "وقد", "فقد", "كما", "وكما"})
 _KANA = frozenset({"كان", "وكان", "كانت", "وكانت", "كانوا", "وكانوا"})
-_ATTRIBUTION_WORDS = frozenset({"ما", "لما", "حسبما", "كما", "مما", "فيما", "بحسبما"})
 _SUBJECT_MAX_TOKENS = 12
+_APPOSITION_MAX_TOKENS = 8
 _COMPLEMENT_WINDOW = 45
+_PREPOSITION_REACH = 3  # "داعياً الكتل النيابية إلى…": the object may sit between
 _VIA_MAX_TOKENS = 6
+_SHORT_QUOTE_TOKENS = 6  # a quoted name inside a speaker phrase (كتلة "الأحرار")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,19 +96,26 @@ class _Found:
     via: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Result:
+    entity: int | None
+    kind: str
+    span: tuple[int, int]
+    via: str | None = None
+
+
 class _Tokens:
     """Key tokens of a document with their offsets and quotation membership."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.keys: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for match in _TOKEN_RE.finditer(doc.key):
-            self.keys.append(match.group(0))
-            self.starts.append(match.start())
-            self.ends.append(match.end())
+        key_end = doc.key_offset(MAX_TEXT_CHARS) if len(doc.text) > MAX_TEXT_CHARS else len(doc.key)
+        matches = list(_TOKEN_RE.finditer(doc.key, 0, key_end))
+        self.keys: list[str] = [match.group() for match in matches]
+        self.starts: list[int] = [match.start() for match in matches]
+        self.ends: list[int] = [match.end() for match in matches]
         count = len(self.keys)
+        self.count = count
         self.quoted = [False] * count
         self.opening: dict[int, Quote] = {}
         self.closing: dict[int, Quote] = {}
@@ -105,16 +126,14 @@ class _Tokens:
                 continue  # nested: the outer quotation decides
             last_end = quote.end
             first = self.token_at(doc.key_offset(quote.start))
-            inner_end = doc.key_offset(quote.inner_end)
-            stop = self.token_at(inner_end)
+            stop = self.token_at(doc.key_offset(quote.inner_end))
             self.opening[first] = quote
-            for index in range(first + 1, min(stop, count)):
-                self.quoted[index] = True
-            if quote.closed and stop < count:
-                self.closing[stop] = quote
-                self.quote_end_token[first] = stop + 1
-            else:
-                self.quote_end_token[first] = stop
+            if stop > first + 1:
+                self.quoted[first + 1 : stop] = [True] * (min(stop, count) - first - 1)
+            after = self.token_at(doc.key_offset(quote.end)) if quote.closed else stop
+            for index in range(stop, min(after, count)):
+                self.closing[index] = quote  # every token of the closing mark ('' is two)
+            self.quote_end_token[first] = max(after, first + 1)
 
     def token_at(self, key_offset: int) -> int:
         return bisect_left(self.starts, key_offset)
@@ -122,159 +141,312 @@ class _Tokens:
     def is_word(self, index: int) -> bool:
         return self.keys[index][0].isalnum()
 
+    def complementizer(self, index: int) -> bool:
+        """إن/أن and their forms; not آن, a name that folds to the same key."""
+        return (
+            self.keys[index] in _COMPLEMENTIZERS
+            and self.doc.text[self.doc.key_map[self.starts[index]]] != "آ"
+        )
+
+    def display_word(self, index: int) -> str:
+        start, end = self.display(index, index + 1)
+        return self.doc.text[start:end]
+
     def display(self, first: int, last: int) -> tuple[int, int]:
         """Display span of tokens ``[first, last)``."""
         return self.doc.text_span(self.starts[first], self.ends[last - 1])
 
     def words(self, indices: list[int]) -> tuple[list[str], list[str]]:
+        """Keys and display forms of word tokens; tokens glued together (دوك-غيون) are one word."""
+        keys: list[str] = []
+        displays: list[str] = []
         text = self.doc.text
-        displays = []
+        previous = -2
         for index in indices:
             start, end = self.display(index, index + 1)
-            displays.append(text[start:end])
-        return [self.keys[i] for i in indices], displays
+            if index == previous + 1 and self.starts[index] == self.ends[previous] and keys:
+                keys[-1] += self.keys[index]
+                displays[-1] += text[start:end]
+            else:
+                keys.append(self.keys[index])
+                displays.append(text[start:end])
+            previous = index
+        return keys, displays
+
+
+class _Context:
+    """What one extraction shares: tokens, lexicons, speakers, the current speaker."""
+
+    def __init__(self, doc: Document, lexicons: Lexicons) -> None:
+        self.tokens = _Tokens(doc)
+        self.lexicons = lexicons
+        self.registry = SpeakerRegistry()
+        self.current: int | None = None
+        self.observed = 0
+        self.used_quotes: set[int] = set()
+        self.quote_starts = [q.start for q in doc.quotes]
+        keys = self.tokens.keys
+        # Positions of candidate words, found once with C-speed membership tests.
+        self.trigger_positions = [i for i, key in enumerate(keys) if key in lexicons.triggers]
+        self.title_positions = [i for i, key in enumerate(keys) if key in lexicons.title_forms]
+
+    def mention(self, indices: list[int], *, loose: bool = False) -> Mention | None:
+        if not indices:
+            return None
+        return parse_mention(*self.tokens.words(indices), self.lexicons, loose=loose)
+
+    def resolve(self, mention: Mention | None) -> int | None:
+        if mention is None:
+            return self.current
+        if mention.current:
+            return self.current
+        return self.registry.resolve(mention)
 
 
 def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
     if not doc.key:
         return []
-    tokens = _Tokens(doc)
-    registry = SpeakerRegistry()
+    ctx = _Context(doc, lexicons)
+    tokens = ctx.tokens
+    headings = [(b.start, b.end) for b in doc.blocks if b.heading]
+    heading_starts = {start for start, _ in headings}
+    sentences = [
+        (tokens.token_at(doc.key_offset(start)), tokens.token_at(doc.key_offset(min(end, MAX_TEXT_CHARS))))
+        for start, end in doc.sentences
+        if start < MAX_TEXT_CHARS and not _in_heading(start, headings, heading_starts)
+    ]
+    for first, last in sentences:
+        if ctx.observed >= _MAX_OBSERVED:
+            break
+        _observe_names(ctx, first, last)
     found: list[_Found] = []
-    used_quotes: set[int] = set()
-    current: int | None = None
-    heading_ranges = [(b.start, b.end) for b in doc.blocks if b.heading]
-    for sentence_start, sentence_end in doc.sentences:
-        if any(start <= sentence_start < end for start, end in heading_ranges):
-            continue
-        first = tokens.token_at(doc.key_offset(sentence_start))
-        last = tokens.token_at(doc.key_offset(sentence_end))
-        triggers = _triggers(tokens, first, last, lexicons)
+    examined = 0
+    for first, last in sentences:
+        if examined >= MAX_TRIGGERS:
+            break
+        triggers = _triggers(ctx, first, last)[: MAX_TRIGGERS - examined]
         if not triggers:
             continue
+        examined += len(triggers)
         via = _via(tokens, first, last, lexicons)
         for position, (index, trigger) in enumerate(triggers):
             limit = triggers[position + 1][0] if position + 1 < len(triggers) else last
-            result = _statement(
-                tokens, index, trigger, first, limit, lexicons, registry, current, used_quotes
-            )
-            if result is None:
+            result = _statement(ctx, index, trigger, first, limit, last)
+            if result is None or result.span[1] <= result.span[0]:
                 continue
-            entity, kind, span = result
-            if span[1] <= span[0]:
-                continue
-            if entity is not None:
-                current = entity
-            found.append(_Found(entity, trigger.lemma, kind, span, via))
+            if result.entity is not None:
+                ctx.current = result.entity
+            found.append(_Found(result.entity, trigger.lemma, result.kind, result.span, result.via or via))
     statements: list[Statement] = []
     seen: set[tuple[int, int]] = set()
     for item in sorted(found, key=lambda f: f.span):
         if item.span in seen:
             continue
         seen.add(item.span)
-        speaker = UNKNOWN_SPEAKER if item.entity is None else registry.speaker(item.entity)
+        speaker = UNKNOWN_SPEAKER if item.entity is None else ctx.registry.speaker(item.entity)
         text = doc.text[item.span[0] : item.span[1]]
         statements.append(Statement(speaker, item.verb, item.kind, item.span, text, item.via))
     return statements
 
 
-def _triggers(tokens: _Tokens, first: int, last: int, lexicons: Lexicons) -> list[tuple[int, Trigger]]:
+def _in_heading(start: int, headings: list[tuple[int, int]], heading_starts: set[int]) -> bool:
+    """A heading is one block, so a sentence in it starts where the block starts."""
+    return start in heading_starts
+
+
+def _observe_names(ctx: _Context, first: int, last: int) -> None:
+    """Register titled names seen anywhere ("مع نظيرته الألمانية أنالينا بيربوك")."""
+    tokens = ctx.tokens
+    positions = ctx.title_positions
+    reached = first
+    for position in range(bisect_left(positions, first), bisect_left(positions, last)):
+        index = positions[position]
+        if index < reached or tokens.quoted[index]:
+            continue
+        phrase, end = _subject(ctx, index, last, frozenset())
+        mention = ctx.mention(phrase, loose=True)
+        if mention is not None and mention.name_keys and mention.type == "person":
+            ctx.registry.observe(mention)
+        ctx.observed += 1
+        reached = max(end, index + 1)
+
+
+def _triggers(ctx: _Context, first: int, last: int) -> list[tuple[int, Trigger]]:
+    tokens, lexicons = ctx.tokens, ctx.lexicons
     found: list[tuple[int, Trigger]] = []
     keys = tokens.keys
-    for index in range(first, last):
-        trigger = lexicons.triggers.get(keys[index])
-        if trigger is None or tokens.quoted[index]:
+    positions = ctx.trigger_positions
+    for position in range(bisect_left(positions, first), bisect_left(positions, last)):
+        index = positions[position]
+        trigger = lexicons.triggers[keys[index]]
+        if tokens.quoted[index]:
             continue
         previous = keys[index - 1] if index > first else ""
+        starts_clause = (
+            index == first
+            or previous in _STARTS_CLAUSE
+            or index in tokens.closing
+            or (index - 1 in tokens.closing)
+        )
         if trigger.kind == "document":
             if (
-                index + 2 >= last
-                or keys[index + 1] != "في"
-                or not lexicons.documents.match(keys, index + 2, last)
+                index + 2 < last
+                and keys[index + 1] == "في"
+                and lexicons.documents.match(keys, index + 2, last)
             ):
-                continue
-            found.append((index, trigger))
+                found.append((index, trigger))
             continue
-        active = (
-            trigger.prefixed
-            or trigger.kind == "participle"
-            or index == first
-            or previous in _CLAUSE_PUNCTUATION
-            or previous in _CONTINUE_AFTER
-            or previous == '"'
-        )
-        if active:
+        if trigger.kind == "attribution":
+            # Only a source that opens a clause ("وحسب مصادر نيابية، فإن…" or "…، بحسب المصادر"),
+            # not one inside a clause ("لافتاً ووفق مصادر أميركية إلى أن…").
+            following = keys[index + 1] if index + 1 < last else ""
+            if starts_clause and following not in ("ما", "لما") and following.isalnum():
+                found.append((index, trigger))
+            continue
+        if trigger.prefixed or trigger.kind == "participle" or starts_clause or previous in _CONTINUE_AFTER:
             found.append((index, trigger))
     return found
 
 
 def _statement(
-    tokens: _Tokens,
-    index: int,
-    trigger: Trigger,
-    first: int,
-    limit: int,
-    lexicons: Lexicons,
-    registry: SpeakerRegistry,
-    current: int | None,
-    used_quotes: set[int],
-) -> tuple[int | None, str, tuple[int, int]] | None:
+    ctx: _Context, index: int, trigger: Trigger, first: int, limit: int, last: int
+) -> _Result | None:
+    tokens, lexicons = ctx.tokens, ctx.lexicons
     keys = tokens.keys
+    via: str | None = None
+    if trigger.kind == "attribution":
+        return _attribution(ctx, index, first, limit)
     if trigger.kind == "document":
         subject, subject_end = _document_subject(tokens, index + 2, limit, lexicons)
+        mention = ctx.mention(subject)
     elif trigger.kind == "participle":
-        subject, subject_end = [], index + 1
+        mention, subject_end = None, index + 1
+    elif trigger.kind == "carrier":
+        carrier, after = _subject(ctx, index + 1, limit, frozenset())
+        if not carrier or after >= limit or keys[after] != "عن":
+            return None
+        via = _plain(tokens, carrier)
+        subject, subject_end = _subject(ctx, after + 1, limit, frozenset())
+        if subject_end < limit and keys[subject_end] in lexicons.speaker_cues:
+            subject_end += 1
+        mention = ctx.mention(subject)
     else:
-        subject, subject_end = _subject(tokens, index + 1, limit, lexicons)
+        subject, subject_end = _subject(ctx, index + 1, limit, trigger.prepositions)
         if not subject and index - 1 > first and keys[index - 1] in _CONTINUE_AFTER:
             subject = _kana_subject(tokens, index - 2, first)
-    entity = current
-    if subject:
-        mention = parse_mention(*tokens.words(subject), lexicons)
-        if mention is not None:
-            entity = registry.resolve(mention)
-    complement = _complement(tokens, subject_end, limit, trigger, lexicons)
+        mention = ctx.mention(subject)
+        if subject:
+            apposition, apposition_end = _apposition(ctx, subject_end, limit)
+            if apposition:
+                mention = merge_apposition(mention, ctx.mention(apposition))
+                subject_end = apposition_end
+    entity = ctx.resolve(mention)
+    complement = _complement(ctx, subject_end, limit, trigger)
     if complement is None:
         quote = _quote_before(tokens, index, first)
-        if quote is not None and quote.start not in used_quotes:
-            used_quotes.add(quote.start)
-            return entity, "direct", _inner(tokens.doc.text, quote)
+        if quote is not None and quote.start not in ctx.used_quotes:
+            ctx.used_quotes.add(quote.start)
+            return _Result(entity, "direct", _inner(tokens.doc.text, quote), via)
         if trigger.kind == "document":
-            span = _fronted_attribution(tokens, index, subject_end, first, limit)
+            span = _after_comma(tokens, subject_end, limit)
             if span is not None:
-                return entity, _kind_of(tokens.doc.text, span), span
+                return _Result(entity, _kind_of(ctx, span), span, via)
         return None
     how, at = complement
     if how == "quote":
         quote = tokens.opening[at]
-        used_quotes.add(quote.start)
-        return entity, "direct", _inner(tokens.doc.text, quote)
-    end = _clause_end(tokens, at, limit, lexicons)
+        ctx.used_quotes.add(quote.start)
+        return _Result(entity, "direct", _inner(tokens.doc.text, quote), via)
+    end = _clause_end(ctx, at, limit)
     if end <= at:
         return None
     span = tokens.display(at, end)
     if how == "colon":
-        return entity, "direct", span
-    return entity, _kind_of(tokens.doc.text, span), span
+        return _Result(entity, "direct", span, via)
+    return _Result(entity, _kind_of(ctx, span), span, via)
 
 
-def _subject(tokens: _Tokens, start: int, limit: int, lexicons: Lexicons) -> tuple[list[int], int]:
+def _subject(
+    ctx: _Context, start: int, limit: int, own_prepositions: frozenset[str]
+) -> tuple[list[int], int]:
+    """The speaker phrase after a verb: words up to a stop, a comma, the complement or a quotation."""
+    tokens, lexicons = ctx.tokens, ctx.lexicons
     keys = tokens.keys
     subject: list[int] = []
     index = start
+
+    stop_starts = lexicons.subject_stops.by_first
+    carrier_starts = lexicons.carriers.by_first
+
+    def inside_title_of(words: list[int]) -> bool:
+        return is_title_word(keys[words[-1]], lexicons)
+
     while index < limit and len(subject) < _SUBJECT_MAX_TOKENS:
         key = keys[index]
+        if (
+            key == "-"
+            and subject
+            and _glued(tokens, index)
+            and index + 1 < limit
+            and tokens.is_word(index + 1)
+        ):
+            subject.append(index)
+            index += 1
+            continue
+        if index in tokens.opening and subject:
+            end = tokens.quote_end_token.get(index, index + 1)
+            inner = [i for i in range(index + 1, min(end, limit)) if tokens.is_word(i)]
+            short = tokens.opening[index].closed and 0 < len(inner) <= _SHORT_QUOTE_TOKENS
+            if short and end < limit and tokens.is_word(end) and not tokens.complementizer(end):
+                subject.extend(inner)  # a quoted name inside the phrase: كتلة "الأحرار"
+                index = end
+                continue
+            break
         if not tokens.is_word(index) or tokens.quoted[index]:
             break
-        if key in _COMPLEMENTIZERS or key in lexicons.triggers:
+        if tokens.complementizer(index) or key in lexicons.triggers or key in lexicons.speaker_cues:
             break
-        if lexicons.subject_stops.match(keys, index, limit):
+        if subject and strip_article(key) in lexicons.content_nouns:
             break
-        if lexicons.carriers.match(keys, index, limit) and subject:
+        stop = lexicons.subject_stops.match(keys, index, limit) if key in stop_starts else 0
+        if (
+            stop
+            and key == "علي"
+            and subject
+            and not inside_title_of(subject)
+            and tokens.display_word(index)[-1] == "ي"
+        ):
+            stop = 0  # the name علي, not the preposition على
+        if stop:
+            inside_title = bool(subject) and inside_title_of(subject)
+            if stop == 1 and key in TITLE_PREPOSITIONS and key not in own_prepositions and inside_title:
+                subject.append(index)  # "النائب عن كتلة…": the preposition belongs to the title
+                index += 1
+                continue
+            break
+        if subject and key in carrier_starts and lexicons.carriers.match(keys, index, limit):
             break
         subject.append(index)
         index += 1
     return subject, index
+
+
+def _glued(tokens: _Tokens, index: int) -> bool:
+    return tokens.starts[index] == tokens.ends[index - 1] and tokens.ends[index] == tokens.starts[index + 1]
+
+
+def _apposition(ctx: _Context, comma: int, limit: int) -> tuple[list[int], int]:
+    """ ", وزير الصحة والسكان،" after a name, or "، العقيد بوعلام بوغلاف،" after a title."""
+    tokens = ctx.tokens
+    keys = tokens.keys
+    if comma >= limit or keys[comma] not in _COMMAS or comma + 1 >= limit:
+        return [], comma
+    if not is_title_word(keys[comma + 1], ctx.lexicons):
+        return [], comma
+    phrase, end = _subject(ctx, comma + 1, limit, frozenset())
+    if not phrase or len(phrase) > _APPOSITION_MAX_TOKENS or end >= limit or keys[end] not in _COMMAS:
+        return [], comma
+    return phrase, end
 
 
 def _document_subject(tokens: _Tokens, start: int, limit: int, lexicons: Lexicons) -> tuple[list[int], int]:
@@ -298,12 +470,48 @@ def _kana_subject(tokens: _Tokens, before: int, first: int) -> list[int]:
     return []
 
 
-def _complement(
-    tokens: _Tokens, start: int, limit: int, trigger: Trigger, lexicons: Lexicons
-) -> tuple[str, int] | None:
+def _attribution(ctx: _Context, index: int, first: int, limit: int) -> _Result | None:
+    """ "وحسب مصادر نيابية، فإن…" (source first) or "…، بحسب المصادر" (source last)."""
+    tokens, lexicons = ctx.tokens, ctx.lexicons
+    keys = tokens.keys
+    start = index + 1
+    source, end = _subject(ctx, start, limit, frozenset())
+    if not source:
+        return None
+    source_keys, source_displays = tokens.words(source)
+    if (
+        source_keys[0].startswith("ل")
+        and len(source_keys[0]) > 3
+        and keys[index] in ("وفقا", "ووفقا", "طبقا")
+    ):
+        source_keys[0], source_displays[0] = source_keys[0][1:], source_displays[0][1:]
+    if lexicons.media.match(source_keys, 0) or lexicons.media.match([strip_article(source_keys[0])], 0):
+        return None  # a carrier: the sentence's via, not a speaker
+    mention = parse_mention(source_keys, source_displays, lexicons)
+    if end < limit and keys[end] in _COMMAS:
+        span_start = end + 1
+        if span_start < limit and keys[span_start] in _COMPLEMENTIZERS:
+            span_start += 1
+        stop = _clause_end(ctx, span_start, limit)
+        if stop > span_start:
+            span = tokens.display(span_start, stop)
+            return _Result(ctx.resolve(mention), _kind_of(ctx, span), span)
+        return None
+    if end >= limit and index > first and keys[index - 1] in _COMMAS:
+        stop = index - 1
+        while stop > first and keys[stop - 1] in _TRIM_PUNCTUATION | _CLAUSE_PUNCTUATION:
+            stop -= 1
+        if stop > first:
+            span = tokens.display(first, stop)
+            return _Result(ctx.resolve(mention), _kind_of(ctx, span), span)
+    return None
+
+
+def _complement(ctx: _Context, start: int, limit: int, trigger: Trigger) -> tuple[str, int] | None:
+    tokens, lexicons = ctx.tokens, ctx.lexicons
     keys = tokens.keys
     index = start
-    adjacent = start  # a quotation or a preposition must follow the speaker right away
+    adjacent = start  # quotations, prepositions and content nouns must follow the speaker closely
     scanned = 0
     while index < limit and scanned < _COMPLEMENT_WINDOW:
         key = keys[index]
@@ -314,30 +522,41 @@ def _complement(
             index = max(index + 1, tokens.quote_end_token.get(index, index + 1))
             continue
         if key == ":":
-            if index + 1 < limit and index + 1 in tokens.opening:
-                return "quote", index + 1
-            return "colon", index + 1
-        if key in ("،", ","):
+            following = index + 1
+            if following in tokens.opening:  # also a quotation opening the next paragraph
+                return "quote", following
+            if following < limit and keys[following] in _COMPLEMENTIZERS:
+                return "indirect", following + 1  # قال: إن…
+            return "colon", following
+        if key in _COMMAS:
             if index == adjacent:
                 adjacent = index + 1
             index += 1
             continue
-        if key in _COMPLEMENTIZERS:
+        stop = lexicons.subject_stops.match(keys, index, limit) if index == adjacent else 0
+        if stop >= 2:  # an adjunct such as "في بيان" between speaker and words
+            adjacent += stop
+            index += stop
+            continue
+        if tokens.complementizer(index):
             previous = keys[index - 1] if index > 0 else ""
             if previous.removeprefix("و") not in lexicons.complement_blockers:
                 return "indirect", index + 1
-        elif index == adjacent and trigger.prepositions:
+        elif trigger.prepositions and index <= adjacent + _PREPOSITION_REACH:
             if key in trigger.prepositions:
                 if index + 1 < limit and keys[index + 1] in _COMPLEMENTIZERS:
                     return "indirect", index + 2
                 return "indirect", index + 1
             if "ب" in trigger.prepositions and key.startswith("بال"):
                 return "indirect", index
+        if index == adjacent and strip_article(key) in lexicons.content_nouns:
+            return "indirect", index
         index += 1
     return None
 
 
-def _clause_end(tokens: _Tokens, start: int, limit: int, lexicons: Lexicons) -> int:
+def _clause_end(ctx: _Context, start: int, limit: int) -> int:
+    tokens, lexicons = ctx.tokens, ctx.lexicons
     keys = tokens.keys
     index = start
     end = limit
@@ -345,16 +564,10 @@ def _clause_end(tokens: _Tokens, start: int, limit: int, lexicons: Lexicons) -> 
         if index in tokens.opening:
             index = max(index + 1, tokens.quote_end_token.get(index, index + 1))
             continue
-        key = keys[index]
-        after_comma = index > start and keys[index - 1] in ("،", ",")
-        if (
-            after_comma
-            and lexicons.carriers.match(keys, index, limit)
-            and _is_carrier(tokens, index, limit, lexicons)
+        after_comma = index > start and keys[index - 1] in _COMMAS
+        if after_comma and (
+            lexicons.clause_ends.match(keys, index, limit) or _is_carrier(tokens, index, limit, lexicons)
         ):
-            end = index
-            break
-        if key == "علي" and index + 1 < limit and keys[index + 1] == "حد" and after_comma:
             end = index
             break
         index += 1
@@ -375,13 +588,22 @@ def _is_carrier(tokens: _Tokens, index: int, limit: int, lexicons: Lexicons) -> 
     after = index + length
     while after < limit and not tokens.is_word(after):
         after += 1
-    return after < limit and bool(lexicons.media.match(keys, after, limit))
+    if after >= limit:
+        return False
+    return bool(
+        lexicons.media.match(keys, after, limit) or lexicons.media.match([strip_article(keys[after])], 0)
+    )
 
 
 def _via(tokens: _Tokens, first: int, last: int, lexicons: Lexicons) -> str | None:
     keys = tokens.keys
+    starts = lexicons.carriers.by_first
     for index in range(first, last):
-        if tokens.quoted[index] or not lexicons.carriers.match(keys, index, last):
+        if (
+            keys[index] not in starts
+            or tokens.quoted[index]
+            or not lexicons.carriers.match(keys, index, last)
+        ):
             continue
         if not _is_carrier(tokens, index, last, lexicons):
             continue
@@ -392,30 +614,32 @@ def _via(tokens: _Tokens, first: int, last: int, lexicons: Lexicons) -> str | No
                 words.append(after)
             after += 1
         if words:
-            text = tokens.doc.text
-            start, _ = tokens.display(words[0], words[0] + 1)
-            _, end = tokens.display(words[-1], words[-1] + 1)
-            return " ".join(text[start:end].translate(_NO_QUOTES).split())
+            return _plain(tokens, words)
     return None
 
 
 _NO_QUOTES = dict.fromkeys(map(ord, QUOTE_MARKS + "'"))
 
 
+def _plain(tokens: _Tokens, words: list[int]) -> str:
+    """Display text of a run of tokens without quotation marks (وكالة “تاس” → وكالة تاس)."""
+    start, _ = tokens.display(words[0], words[0] + 1)
+    _, end = tokens.display(words[-1], words[-1] + 1)
+    return " ".join(tokens.doc.text[start:end].translate(_NO_QUOTES).split())
+
+
 def _quote_before(tokens: _Tokens, index: int, first: int) -> Quote | None:
     """«…»، قال الوزير: the quotation right before the verb (a comma may sit between)."""
     before = index - 1
-    while before >= first and tokens.keys[before] in ("،", ","):
+    while before >= first and tokens.keys[before] in _COMMAS:
         before -= 1
     return tokens.closing.get(before) if before >= first else None
 
 
-def _fronted_attribution(
-    tokens: _Tokens, index: int, subject_end: int, first: int, limit: int
-) -> tuple[int, int] | None:
-    """ "وفقاً لما ورد في البيان، في …": the words around an attribution are the document's."""
+def _after_comma(tokens: _Tokens, subject_end: int, limit: int) -> tuple[int, int] | None:
+    """ "وفقاً لما ورد في البيان، في …": the words after a fronted attribution are the document's."""
     keys = tokens.keys
-    if subject_end < limit and keys[subject_end] in ("،", ","):
+    if subject_end < limit and keys[subject_end] in _COMMAS:
         start = subject_end + 1
         end = limit
         while end > start and keys[end - 1] in _TRIM_PUNCTUATION | _CLAUSE_PUNCTUATION:
@@ -434,6 +658,15 @@ def _inner(text: str, quote: Quote) -> tuple[int, int]:
     return start, end
 
 
-def _kind_of(text: str, span: tuple[int, int]) -> str:
-    words = text[span[0] : span[1]]
-    return "mixed" if any(mark in words for mark in QUOTE_MARKS) else "indirect"
+def _kind_of(ctx: _Context, span: tuple[int, int]) -> str:
+    """Mixed when the words embed a quotation of two words or more (a quoted name is not speech)."""
+    doc = ctx.tokens.doc
+    position = bisect_left(ctx.quote_starts, span[0])
+    while position < len(doc.quotes) and doc.quotes[position].start < span[1]:
+        quote = doc.quotes[position]
+        if len(doc.text[quote.inner_start : quote.inner_end].split()) >= 2:
+            return "mixed"
+        position += 1
+    stray = doc.stray_quote_marks
+    at = bisect_left(stray, span[0])
+    return "mixed" if at < len(stray) and stray[at] < span[1] else "indirect"

@@ -16,7 +16,9 @@ from pipeline.extract.lexicon_lines import read_lines
 from pipeline.text.normalize import matching_key
 
 STOPWORDS_FILE = "lexicons/stopwords.txt"
-EXTRA_FILES = ("lexicons/reporting_verbs.txt",)
+# The statement extractor's verbs: "قال يقول تقول +على" (lemma, extra forms, +prepositions).
+VERBS_FILE = "lexicons/reporting_verbs.txt"
+_VERB_ENDINGS = ("", "ت", "ا", "وا", "تا")
 
 # Proclitic sequences stripped before looking a token up (longest first).
 _CLITICS = tuple(
@@ -48,9 +50,13 @@ def build_stopwords(words: Iterable[str]) -> Stopwords:
 
 def load_stopwords(config_dir: Path) -> Stopwords:
     words: list[str] = []
-    for name in (STOPWORDS_FILE, *EXTRA_FILES):
-        for entry in read_lines(Path(config_dir) / name):
-            words.extend(entry)
+    for entry in read_lines(Path(config_dir) / STOPWORDS_FILE):
+        words.extend(entry)
+    for entry in read_lines(Path(config_dir) / VERBS_FILE):
+        forms = [w for alternative in entry for w in alternative.split() if not w.startswith("+")]
+        if forms:
+            words.extend(forms[0] + ending for ending in _VERB_ENDINGS)
+            words.extend(forms[1:])
     return build_stopwords(words)
 
 

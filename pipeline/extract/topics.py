@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from pipeline.extract.automaton import NOUN_SUFFIXES, Hit, Matcher
+from pipeline.extract.automaton import NOUN_SUFFIXES, Matcher
 from pipeline.text.document import Document
 from pipeline.text.normalize import matching_key
 
@@ -39,7 +39,7 @@ class Scoring:
     heading: float = 2.0
     lead: float = 1.5
     body: float = 1.0
-    saturation: float = 5.0
+    saturation: float = 8.5
     reference_length: int = 2500
     threshold: float = 0.5
     sentence_evidence: float = 2.0
@@ -51,6 +51,7 @@ class Taxonomy:
     names: Mapping[str, str]  # label id -> Arabic display name
     scoring: Scoring
     matcher: Matcher[_Value]
+    entries: tuple[tuple[str, _Value], ...]  # folded phrases and variants, for shared automata
 
 
 class TaxonomyError(ValueError):
@@ -92,7 +93,7 @@ def build_taxonomy(data: Mapping[str, object]) -> Taxonomy:
                 entries.append((variant, (label_index, float(weight), entry_index)))
             entry_index += 1
     matcher = Matcher(entries, article=True, suffixes=NOUN_SUFFIXES)
-    return Taxonomy(tuple(labels), MappingProxyType(names), scoring, matcher)
+    return Taxonomy(tuple(labels), MappingProxyType(names), scoring, matcher, tuple(entries))
 
 
 def _variants(phrase: str) -> Iterable[str]:
@@ -114,14 +115,25 @@ def _variants(phrase: str) -> Iterable[str]:
 
 def tag_topics(doc: Document, taxonomy: Taxonomy) -> list[TopicScore]:
     """Every label scoring at or above the threshold, best first."""
+    title_hits = taxonomy.matcher.find(matching_key(doc.title)) if doc.title else []
+    return score_topics(doc, taxonomy, title_hits, taxonomy.matcher.find(doc.key))
+
+
+def score_topics(
+    doc: Document,
+    taxonomy: Taxonomy,
+    title_hits: Iterable[tuple[int, int, _Value]],
+    hits: Iterable[tuple[int, int, _Value]],
+) -> list[TopicScore]:
+    """:func:`tag_topics` from hits already found in the title key and ``doc.key`` (so one
+    automaton pass can serve several extractors)."""
     scoring = taxonomy.scoring
     evidence = [0.0] * len(taxonomy.labels)
     seen: dict[int, int] = {}  # entry -> occurrences so far (diminishing returns)
-    if doc.title:
-        _accumulate(taxonomy.matcher.find(matching_key(doc.title)), evidence, seen, scoring.title)
+    _accumulate(title_hits, evidence, seen, scoring.title)
     if doc.key:
-        zones = (doc.key_map, *_zones(doc, scoring))
-        _accumulate(taxonomy.matcher.find(doc.key), evidence, seen, scoring.body, zones)
+        zones = _zones(doc, scoring)
+        _accumulate(hits, evidence, seen, scoring.body, zones)
     scale = max(1.0, math.sqrt(len(doc.key) / scoring.reference_length))
     scores = []
     for label, value in zip(taxonomy.labels, evidence, strict=True):
@@ -136,32 +148,75 @@ def tag_topics(doc: Document, taxonomy: Taxonomy) -> list[TopicScore]:
 
 def topics_for_span(doc: Document, taxonomy: Taxonomy, span: tuple[int, int]) -> list[str]:
     """Labels of the sentences that ``span`` (display offsets) overlaps, strongest first."""
+    window = _key_window(doc, span, [s[1] for s in doc.sentences])
+    if window is None:
+        return []
+    return _labels(taxonomy, taxonomy.matcher.find(doc.key, *window))
+
+
+def topics_for_spans(
+    doc: Document,
+    taxonomy: Taxonomy,
+    spans: Sequence[tuple[int, int]],
+    hits: Sequence[tuple[int, int, _Value]] | None = None,
+) -> list[list[str]]:
+    """:func:`topics_for_span` for many spans with one pass over the text (or none, given the
+    hits of ``doc.key`` already found)."""
+    if hits is None:
+        hits = taxonomy.matcher.find(doc.key) if spans else []
+    ordered = sorted(hits)
+    starts = [h[0] for h in ordered]
+    ends = [s[1] for s in doc.sentences]
+    result: list[list[str]] = []
+    done: dict[tuple[int, int], list[str]] = {}  # statements often share their sentences
+    for span in spans:
+        window = _key_window(doc, span, ends)
+        if window is None:
+            result.append([])
+            continue
+        labels = done.get(window)
+        if labels is None:
+            low = bisect_left(starts, window[0])
+            inside = [h for h in ordered[low : bisect_left(starts, window[1])] if h[1] <= window[1]]
+            labels = done[window] = _labels(taxonomy, inside)
+        result.append(list(labels))
+    return result
+
+
+def _key_window(doc: Document, span: tuple[int, int], ends: Sequence[int]) -> tuple[int, int] | None:
+    """The key range of the sentences that display span ``span`` overlaps (None if empty);
+    ``ends`` are the sentences' end offsets."""
     start, end = span
     if end <= start or not doc.key:
-        return []
+        return None
     sentences = doc.sentences
-    first = bisect_right([s[1] for s in sentences], start)
-    last = first
-    while last < len(sentences) and sentences[last][0] < end:
-        last += 1
+    first = bisect_right(ends, start)
+    # Sentences are in order and disjoint: those overlapping the span are first..last-1.
+    last = min(bisect_left(ends, end) + 1, len(sentences))
+    while last > first and sentences[last - 1][0] >= end:
+        last -= 1
     if last > first:
         start, end = min(start, sentences[first][0]), max(end, sentences[last - 1][1])
-    key_start = bisect_left(doc.key_map, start)
-    key_end = bisect_left(doc.key_map, end)
+    key_start = doc.key_offset(start)
+    key_end = doc.key_offset(end)
+    return (key_start, key_end) if key_end > key_start else None
+
+
+def _labels(taxonomy: Taxonomy, hits: Iterable[tuple[int, int, _Value]]) -> list[str]:
     evidence = [0.0] * len(taxonomy.labels)
-    _accumulate(taxonomy.matcher.find(doc.key, key_start, key_end), evidence, {}, 1.0)
+    _accumulate(hits, evidence, {}, 1.0)
     threshold = taxonomy.scoring.sentence_evidence
     ranked = sorted((i for i, value in enumerate(evidence) if value >= threshold), key=lambda i: -evidence[i])
     return [taxonomy.labels[i] for i in ranked]
 
 
 def _zones(doc: Document, scoring: Scoring) -> tuple[list[int], list[float]]:
-    """Block starts (display offsets) and the position weight of each block."""
+    """Block starts (key offsets) and the position weight of each block."""
     starts: list[int] = []
     factors: list[float] = []
     lead_seen = False
     for block in doc.blocks:
-        starts.append(block.start)
+        starts.append(doc.key_offset(block.start))
         if block.heading:
             factors.append(scoring.heading)
         elif not lead_seen:
@@ -173,27 +228,37 @@ def _zones(doc: Document, scoring: Scoring) -> tuple[list[int], list[float]]:
 
 
 def _accumulate(
-    hits: Iterable[Hit[_Value]],
+    hits: Iterable[tuple[int, int, _Value]],
     evidence: list[float],
     seen: dict[int, int],
     default: float,
-    zones: tuple[Sequence[int], list[int], list[float]] | None = None,
+    zones: tuple[list[int], list[float]] | None = None,
 ) -> None:
-    """Add weighted hits to ``evidence``. Hits of one label ending at the same place are nested
-    phrases (``البرنامج النووي`` and ``نووي``): only the heaviest counts."""
+    """Add weighted hits to ``evidence``. A hit strictly inside a longer phrase counts only through
+    it: ``الأمن السيبراني`` is cybersecurity, not security too, and ``البرنامج النووي`` does not add
+    ``نووي`` again. Of several labels' hits on one span, each label counts its heaviest."""
+    ordered = sorted((start, -end, value) for start, end, value in hits)
     best: dict[tuple[int, int], tuple[float, int, int]] = {}
-    for hit in hits:
-        label, weight, entry = hit.value
-        slot = (label, hit.end)
+    reach = -1  # furthest end of the hits that start before the current start
+    group_start = group_end = -1
+    for start, negative_end, (label, weight, entry) in ordered:
+        end = -negative_end
+        if start != group_start:
+            if group_end > reach:
+                reach = group_end
+            group_start, group_end = start, end  # the first of a start group is the longest
+        if reach >= end or end < group_end:
+            continue
+        slot = (label, start)
         current = best.get(slot)
         if current is None or weight > current[0]:
-            best[slot] = (weight, entry, hit.start)
-    for (label, _end), (weight, entry, start) in best.items():
+            best[slot] = (weight, entry, start)
+    for (label, _start), (weight, entry, start) in best.items():
         count = seen.get(entry, 0) + 1
         seen[entry] = count
         factor = default
         if zones is not None:
-            key_map, starts, factors = zones
-            block = bisect_right(starts, key_map[start]) - 1
+            starts, factors = zones
+            block = bisect_right(starts, start) - 1
             factor = factors[block] if block >= 0 else default
         evidence[label] += weight * factor / count

@@ -1,19 +1,11 @@
-"""The ``news.raw`` record for one feed item.
-
-Field for field the lead's ``pipeline.models.RawArticle`` (schema ``naba.raw/1``); built here as a
-dict until that model is on main, then replaced by ``encode(RawArticle(...))``.
-"""
+"""The ``news.raw`` record (``pipeline.models.RawArticle``) for one feed item."""
 
 from __future__ import annotations
 
 import time
-from typing import Any
-
-import orjson
 
 from pipeline.feeds.items import Identified
-
-SCHEMA = "naba.raw/1"
+from pipeline.models import RawArticle, encode
 
 
 def iso_time(epoch: float) -> str:
@@ -22,21 +14,20 @@ def iso_time(epoch: float) -> str:
 
 def raw_article(
     identified: Identified, *, feed: str, language: str, text: str, revision: int, fetched_at: float
-) -> dict[str, Any]:
+) -> RawArticle:
     item = identified.item
-    return {
-        "schema": SCHEMA,
-        "id": identified.id,
-        "url": item.link or "",
-        "feed": feed,
-        "title": item.title,
-        "published": item.published,
-        "language": language,
-        "text": text,
-        "revision": revision,
-        "fetched_at": iso_time(fetched_at),
-    }
+    return RawArticle(
+        id=identified.id,
+        text=text,
+        url=item.link,
+        feed=feed,
+        title=item.title,
+        published=item.published,
+        language=language,
+        revision=revision,
+        fetched_at=iso_time(fetched_at),
+    )
 
 
-def encode_raw(record: dict[str, Any]) -> bytes:
-    return orjson.dumps(record)
+def encode_raw(article: RawArticle) -> bytes:
+    return encode(article)

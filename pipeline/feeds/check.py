@@ -46,6 +46,8 @@ class FeedReport:
             lines.append(f"final url: {self.final_url}")
         if self.error:
             lines.append(f"ERROR ({self.error_kind}): {self.error}")
+            if self.error_kind == "blocked" and "address" in self.error:
+                lines.append("  (a feed on your own network needs --allow-private / allow_private = true)")
             return "\n".join(lines)
         lines += [
             f"http:      {self.status}, {self.content_type or 'no Content-Type'}, {self.size} bytes",

@@ -1,14 +1,15 @@
 """Article ids for feed items: from the GUID, else the canonical link, else title and date.
 
-Every id is ``stable_id`` of its parts: the first 32 hex digits (128 bits) of a SHA-256 over the
-parts joined by U+001F, so the same item gets the same id in every process and every release.
+Every id is ``pipeline.identity.stable_id`` of its parts: 32 hex digits (128 bits) of a SHA-256
+over the parts joined by U+001F, so the same item gets the same id in every process and release.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pipeline.identity import stable_id
 
 #: Query parameters that only track the reader; dropping them makes the same article one link.
 _TRACKING_EXACT = frozenset(
@@ -18,14 +19,6 @@ _TRACKING_PREFIXES = ("utm_",)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # One or more whitespace characters (linear).
 _SPACE = re.compile(r"\s+")
-
-
-def stable_id(*parts: str) -> str:
-    """Hex id of the parts (a separator byte keeps ("ab", "c") apart from ("a", "bc")).
-
-    The same function as ``pipeline.identity.stable_id`` on main; imported from there once merged.
-    """
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _is_tracking(name: str) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.feeds.identity import article_id, content_hash
+from pipeline.feeds.state import Seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +69,25 @@ def identify(items: Sequence[FeedItem], feed_url: str) -> tuple[list[Identified]
     if repeats:
         problems.append(f"{repeats} repeated item(s) in the document skipped")
     return out, problems
+
+
+def to_publish(
+    items: Sequence[Identified], seen: Mapping[str, Seen], feed: str
+) -> tuple[list[tuple[Identified, int]], int]:
+    """The items to publish with their revision, oldest first, and how many were duplicates.
+
+    New ids get revision 0; an id this feed published before with other content gets the next
+    revision. Another feed's copy of an article is a duplicate even if its text differs, so two
+    feeds carrying one article do not publish it back and forth as "revisions".
+    """
+    fresh: list[tuple[Identified, int]] = []
+    duplicates = 0
+    for ident in reversed(items):  # feeds list newest first
+        known = seen.get(ident.id)
+        if known is None:
+            fresh.append((ident, 0))
+        elif known.content != ident.content and known.feed == feed:
+            fresh.append((ident, known.revision + 1))
+        else:
+            duplicates += 1
+    return fresh, duplicates

@@ -25,9 +25,9 @@ from pipeline.feeds.article import encode_raw, iso_time, raw_article
 from pipeline.feeds.config import FeedConfig, FeedsConfig, load_feeds
 from pipeline.feeds.fetch import PAGE_ACCEPT, Fetched, FetchError, HttpClient
 from pipeline.feeds.fulltext import drop_leading_title, extract_main_text
-from pipeline.feeds.items import Identified, identify
+from pipeline.feeds.items import Identified, identify, to_publish
 from pipeline.feeds.metrics import Metrics
-from pipeline.feeds.parse import ParsedFeed, parse_feed
+from pipeline.feeds.parse import parse_feed
 from pipeline.feeds.publish import KafkaPublisher, Publisher, kafka_producer, state_consumer_factory
 from pipeline.feeds.schedule import HostLimiter, Outcome, parse_max_age, parse_retry_after, plan
 from pipeline.feeds.state import FeedState, KafkaStateStore, Seen, StateStore
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 #: Languages written in Arabic script: their feeds get the mojibake check and repair.
 ARABIC_SCRIPT = frozenset({"ar", "fa", "ur", "ps", "ckb", "ku", "ug", "sd"})
 _PUBLISH_BATCH = 64
+_PARSERS = 2
 
 Extractor = Callable[[bytes, str, str | None], str | None]
 Status = Literal["published", "unchanged", "not_modified", "error", "skipped"]
@@ -122,6 +123,8 @@ class Poller:
         self._extract = extract
         self._hosts = HostLimiter(config.poller.per_host)
         self._slots = asyncio.Semaphore(config.poller.concurrency)
+        # A 15 MiB feed takes ~150 MiB and seconds of CPU to parse: only a few at once.
+        self._parsing = asyncio.Semaphore(_PARSERS)
         self._feeds: dict[str, FeedState] = {}
         self._seen: dict[str, Seen] = {}
         self._last: dict[str, PollResult] = {}
@@ -184,9 +187,10 @@ class Poller:
 
         expect_arabic = feed.language.lower().split("-")[0] in ARABIC_SCRIPT
         try:
-            parsed = await asyncio.to_thread(
-                parse_feed, fetched.body, fetched.headers, fetched.url, expect_arabic=expect_arabic
-            )
+            async with self._parsing:
+                parsed = await asyncio.to_thread(
+                    parse_feed, fetched.body, fetched.headers, fetched.url, expect_arabic=expect_arabic
+                )
         except Exception as exc:  # feedparser is meant never to raise; a crash is a parse error
             return await self._fail(feed, state, "parse", f"{type(exc).__name__}: {exc}")
         if not parsed.is_feed:
@@ -194,16 +198,7 @@ class Poller:
 
         items, problems = identify(parsed.items, feed.url)
         problems = [*parsed.problems, *problems]
-        fresh: list[tuple[Identified, int]] = []
-        duplicates = 0
-        for ident in reversed(items):  # feeds list newest first; publish oldest first
-            seen = self._seen.get(ident.id)
-            if seen is None:
-                fresh.append((ident, 0))
-            elif seen.content != ident.content and seen.feed == feed.name:
-                fresh.append((ident, seen.revision + 1))
-            else:
-                duplicates += 1  # same content, or another feed's copy of the article
+        fresh, duplicates = to_publish(items, self._seen, feed.name)
         try:
             published = await self._publish(feed, fresh, problems)
         except Exception as exc:
@@ -217,7 +212,7 @@ class Poller:
         outcome = dataclasses.replace(outcome_ok, ttl_minutes=parsed.ttl)
         status: Status = "published" if published else "unchanged"
         return await self._succeed(
-            feed, state, fetched, digest, outcome, status, new, revised, duplicates, tuple(problems), parsed
+            feed, state, fetched, digest, outcome, status, new, revised, duplicates, tuple(problems)
         )
 
     async def _publish(
@@ -247,12 +242,15 @@ class Poller:
             ]
             outcomes = await asyncio.gather(*sends, return_exceptions=True)
             acked = [pair for pair, outcome in zip(batch, outcomes, strict=True) if outcome is None]
+            marks = []
             for ident, revision in acked:
                 seen = Seen(ident.content, revision, feed.name)
-                await self._store.save_seen(ident.id, seen)
+                # Seen in memory at once (this process never re-publishes it); in the topic below.
                 self._seen[ident.id] = seen
                 done.append((ident, revision))
-            failures = [o for o in outcomes if isinstance(o, BaseException)]
+                marks.append(self._store.save_seen(ident.id, seen))
+            saved = await asyncio.gather(*marks, return_exceptions=True)
+            failures = [o for o in (*outcomes, *saved) if isinstance(o, BaseException)]
             if failures:
                 raise failures[0]
         return done
@@ -299,7 +297,6 @@ class Poller:
         revised: int = 0,
         duplicates: int = 0,
         problems: tuple[str, ...] = (),
-        parsed: ParsedFeed | None = None,
     ) -> PollResult:
         now = self._clock()
         decision = plan(feed, state.failures, outcome, now, self._rand())

@@ -7,8 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 from pipeline.settings import Settings
-
-RAW = "news.raw"  # pipeline.topics.RAW once that lands on main
+from pipeline.topics import RAW
 
 
 class Publisher(Protocol):

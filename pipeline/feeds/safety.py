@@ -8,6 +8,7 @@ and to 127.0.0.1 later. aiohttp does not call the resolver for IP literals, so U
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -21,6 +22,8 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 AddressPolicy = Callable[[str, IPAddress], str | None]
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
+# Dotted or plain decimal, octal or hex numbers: hosts that only look like names (linear).
+_NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?$", re.IGNORECASE)
 
 
 class UnsafeAddressError(OSError):
@@ -60,7 +63,11 @@ def default_policy(allow_private: bool) -> AddressPolicy:
         if allow_private:
             return None
         problem = address_problem(ip)
-        return None if problem is None else f"{host} resolves to {ip}, a {problem} address"
+        if problem is None:
+            return None
+        if host.strip("[]") == str(ip):
+            return f"{ip} is a {problem} address"
+        return f"{host} resolves to {ip}, a {problem} address"
 
     return policy
 
@@ -80,6 +87,9 @@ def check_url(url: str, policy: AddressPolicy) -> None:
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
+        if _NUMERIC_HOST.match(host):
+            # "127.1", "2130706433", "0x7f.1": inet_aton would read them as addresses.
+            raise UnsafeURLError(f"refused {url!r}: {host} is not a canonical IP address") from None
         return  # a name: checked by SafeResolver when the connection is made
     problem = policy(host, ip)
     if problem is not None:

@@ -6,6 +6,7 @@ The markers are data (``config/lexicons/boilerplate.txt``); see that file for th
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from pipeline import PROJECT_ROOT
 from pipeline.text.normalize import matching_key
 
 DEFAULT_MARKERS_FILE = PROJECT_ROOT / "config" / "lexicons" / "boilerplate.txt"
-_SHORT_LINE_WORDS = 6
+_SHORT_LINE_WORDS = 8
+_HEAD_CHARS = 80
+_WORD_RE = re.compile(r"\w+")
 _KINDS = ("cut", "line", "short")
 
 
@@ -22,6 +25,10 @@ class BoilerplateMarkers:
     cut: tuple[str, ...] = ()
     line: tuple[str, ...] = ()
     short: tuple[str, ...] = ()
+
+    @property
+    def short_first_words(self) -> frozenset[str]:
+        return frozenset(marker.split(" ", 1)[0] for marker in self.short)
 
 
 def parse_markers(source: str) -> BoilerplateMarkers:
@@ -49,22 +56,36 @@ def default_markers() -> BoilerplateMarkers:
 
 def strip_boilerplate(text: str, markers: BoilerplateMarkers) -> str:
     """Drop boilerplate lines of a text that has one paragraph per line."""
+    lines = text.split("\n")
+    # One fold of the whole text (diacritics never hold a line break, so key lines match lines).
+    keys = matching_key(text).split("\n")
     kept: list[str] = []
-    for line in text.split("\n"):
-        key = _line_key(line)
-        if any(key.startswith(marker) for marker in markers.cut):
+    short_first = markers.short_first_words
+    for line, raw_key in zip(lines, keys, strict=False):
+        # Display lines are single-spaced and stripped already: only the case needs folding.
+        key = raw_key[:_HEAD_CHARS].casefold()
+        if key.startswith(markers.cut):
             break
-        if any(key.startswith(marker) for marker in markers.line):
+        if key.startswith(markers.line):
             continue
-        if len(key.split()) <= _SHORT_LINE_WORDS and any(_starts_word(key, m) for m in markers.short):
+        first = _WORD_RE.match(key) if len(line) < _HEAD_CHARS else None
+        if first and first.group() in short_first and _only_markers(key, markers.short):
             continue
         kept.append(line)
     return "\n".join(kept)
 
 
-def _starts_word(key: str, marker: str) -> bool:
-    return key.startswith(marker) and (len(key) == len(marker) or not key[len(marker)].isalnum())
+def _only_markers(key: str, markers: tuple[str, ...]) -> bool:
+    """The line holds nothing but these markers and punctuation ("شارك: فيسبوك تويتر")."""
+    words = _WORD_RE.findall(key)
+    if not words:
+        return False
+    singles = {m for m in markers if " " not in m}
+    rest = " ".join(w for w in words if w not in singles)
+    for marker in sorted((m for m in markers if " " in m), key=len, reverse=True):
+        rest = rest.replace(marker, " ")
+    return not rest.strip()
 
 
-def _line_key(line: str) -> str:
+def _line_key(line: str) -> str:  # for markers: tidy spaces, fold, lower-case
     return " ".join(matching_key(line).casefold().split())

@@ -15,7 +15,7 @@ import html
 import re
 import unicodedata
 
-from pipeline.text.normalize import DIACRITICS
+from pipeline.text.normalize import DIACRITICS, replace_chars
 
 # Tags whose end means a paragraph break; any other tag vanishes (inline) or becomes a space.
 _BLOCK_TAGS = frozenset(
@@ -71,45 +71,54 @@ _INLINE_TAGS = frozenset(
         "strike",
     ]
 )
-# A tag: '<' then a letter, '/', '!' or '?', up to the first '>' (bounded; never backtracks).
-_TAG_RE = re.compile(r"<([A-Za-z/!?])([^>]{0,4000})>")
+# A tag: '<' then a letter, '/', '!' or '?', up to the first '>' at most 4000 characters on.
+_TAG_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz/!?")
+_TAG_MAX_BODY = 4000
 _TAG_NAME_RE = re.compile(r"/?\s{0,5}([A-Za-z][A-Za-z0-9]{0,15})")
 # Entities, with any '&amp;' / '&#38;' chain in front collapsed (double-escaped feeds).
 _ENTITY_RE = re.compile(
     r"&(?:amp;|#0{0,5}38;|#[xX]0{0,5}26;){0,64}(#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)"
 )
 _ENTITY_TAIL_RE = re.compile(r"#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?")
-_INVISIBLE = dict.fromkeys(
-    map(
-        ord,
-        "\u00ad\u061c\u0640\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-        "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\ufff9\ufffa\ufffb",
-    )
+_INVISIBLE = tuple(
+    (char, "")
+    for char in "\u00ad\u061c\u0640\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\ufff9\ufffa\ufffb"
 )
-_DROP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
+_DROP_DIACRITICS = tuple((mark, "") for mark in DIACRITICS)
 _PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]+")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
 _LINE_BREAKS_RE = re.compile("\r\n|[\r\u2028\u2029\x85\v\f]")
-_SPACES_RE = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of spaces, or any single space other than U+0020 (matching single plain spaces is slow).
+_SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_SPACES_RE = re.compile(f"[ {_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS}]")
+_UNUSUAL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufb50-\ufdff\ufe70-\ufefc]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]+")
 _RAW_TAG_BLOCKS = ("script", "style", "noscript", "template")
 
 
 def clean_display(raw: str, *, keep_diacritics: bool = True) -> str:
     """The display text of ``raw``: one paragraph per line, no empty lines, no outer spaces."""
-    text = _SURROGATE_RE.sub("", raw)
+    text = raw
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from a broken decoder
+        text = _SURROGATE_RE.sub("", text)
+    # Invisible marks go before tags are found: "<\u200f/>" must not become a tag on a second pass.
+    text = replace_chars(text, _INVISIBLE)
     if "<" in text:
         text = _drop_raw_blocks(text)
     if "&" in text:
-        text = _unescape(text)
+        text = replace_chars(_unescape(text), _INVISIBLE)  # entities can encode invisible marks
     if "<" in text:
-        text = _TAG_RE.sub(_replace_tag, text)
-    text = _PRESENTATION_RE.sub(_fold_presentation, text)
-    text = text.translate(_INVISIBLE)
+        text = _strip_tags(text)
+    if _UNUSUAL_RE.search(text):  # one scan decides whether the rarer fixes are needed
+        text = _PRESENTATION_RE.sub(_fold_presentation, text)
+        text = _CONTROL_RE.sub(" ", _LINE_BREAKS_RE.sub("\n", text))
     if not keep_diacritics:
-        text = text.translate(_DROP_DIACRITICS)
-    text = _CONTROL_RE.sub(" ", _LINE_BREAKS_RE.sub("\n", text))
-    lines = (_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
+        text = replace_chars(text, _DROP_DIACRITICS)
+    text = _SPACES_RE.sub(" ", text)
+    lines = (line.strip(" ") for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -117,7 +126,7 @@ def _unescape(text: str) -> str:
     def decode(match: re.Match[str]) -> str:
         entity = match.group(1)
         decoded = html.unescape("&" + entity)
-        if decoded.startswith("&"):  # unknown entity: keep it as written (minus the &amp; chain)
+        if decoded == "&" + entity:  # unknown entity: keep it as written (minus the &amp; chain)
             return "&" + entity
         # A decoded '<' must not start a tag on the next pass, nor a decoded '&' a new entity.
         decoded = decoded.replace("<", "‹").replace(">", "›")
@@ -130,8 +139,37 @@ def _unescape(text: str) -> str:
     return _ENTITY_RE.sub(decode, text)
 
 
-def _replace_tag(match: re.Match[str]) -> str:
-    name = _TAG_NAME_RE.match(match.group(1) + match.group(2))
+def _strip_tags(text: str) -> str:
+    """Replace every tag ('<' + letter, '/', '!' or '?' up to the first '>' within 4000 chars).
+
+    The same result as substituting ``<[A-Za-z/!?][^>]{0,4000}>`` but linear: a regex would rescan
+    4000 characters from every '<' that never closes ("<p <p <p …"); here the next '>' is found
+    once and reused.
+    """
+    out: list[str] = []
+    position = 0
+    next_close = -1
+    length = len(text)
+    start = text.find("<")
+    while 0 <= start < length - 1:
+        if text[start + 1] in _TAG_START:
+            if next_close < start:
+                next_close = text.find(">", start)
+                if next_close < 0:
+                    break  # no '>' anywhere after: no more tags
+            if next_close - start - 2 <= _TAG_MAX_BODY:
+                out.append(text[position:start])
+                out.append(_replacement(text[start + 1 : next_close]))
+                position = next_close + 1
+                start = text.find("<", position)
+                continue
+        start = text.find("<", start + 1)
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _replacement(inside: str) -> str:
+    name = _TAG_NAME_RE.match(inside)
     tag = name.group(1).lower() if name else ""
     if tag in _BLOCK_TAGS:
         return "\n"

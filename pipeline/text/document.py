@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.text.normalize import KeyMap
 from pipeline.text.quotes import Quote
 
 
@@ -44,4 +45,6 @@ class Document:
 
     def key_offset(self, text_offset: int) -> int:
         """The first key position at or after a display offset (inverse of ``key_map``)."""
+        if isinstance(self.key_map, KeyMap):
+            return self.key_map.key_index(text_offset)
         return bisect_left(self.key_map, text_offset)

@@ -28,6 +28,7 @@ _OPENING_GLYPHS = frozenset("“„‟«‹〝")
 _CLOSING_GLYPHS = frozenset("”»›〞")
 _BEFORE_OPENING = frozenset(" \n([{:—–-/") | frozenset("\"“”„‟«»‹›〝〞＂'")
 _AFTER_CLOSING = frozenset(" \n)]}.,،؛;:!?؟…—–-/") | frozenset("\"“”„‟«»‹›〝〞＂'")
+_OPENABLE = frozenset("\"“”„‟«»‹›〝〞＂'([…-")
 _MAX_DEPTH = 8
 
 
@@ -58,15 +59,19 @@ def find_quotes(text: str) -> QuoteScan:
     for match in _MARK_RE.finditer(text):
         start, end = match.span()
         while start > paragraph_end:  # crossed a line break
-            skip = _end_paragraph(text, stack, quotes, paragraph_end)
-            paragraph_end = _paragraph_end(text, paragraph_end + 1)
+            if stack:
+                skip = _end_paragraph(text, stack, quotes, paragraph_end)
+                paragraph_end = _paragraph_end(text, paragraph_end + 1)
+            else:  # nothing open: jump straight to this mark's paragraph
+                paragraph_end = _paragraph_end(text, start)
         if start == skip:
             continue
         mark = match.group(0)
         family = _FAMILY.get(mark, "double")
         before = text[start - 1] if start > 0 else "\n"
         after = text[end] if end < length else "\n"
-        opens = before in _BEFORE_OPENING and after not in " \n"
+        # Opening needs the quoted word right after it; closing needs a word (or mark) before it.
+        opens = before in _BEFORE_OPENING and (after.isalnum() or after in _OPENABLE)
         closes = after in _AFTER_CLOSING and before not in " \n"
         if opens == closes:  # ambiguous context: trust the glyph, toggle the symmetric ones
             if mark in _OPENING_GLYPHS:

@@ -8,16 +8,11 @@ from pathlib import Path
 import pytest
 
 from pipeline import PROJECT_ROOT
-from pipeline.extract.lexicon import Lexicons, load_lexicons
+from pipeline.extract.lexicon import Lexicons
 from pipeline.extract.statements import Statement, extract_statements
 from pipeline.text.prepare import prepare
 
 SEED = PROJECT_ROOT / "seeds" / "000_694a7dc3639c9e32.txt"
-
-
-@pytest.fixture(scope="module")
-def lexicons() -> Lexicons:
-    return load_lexicons(PROJECT_ROOT / "config")
 
 
 @pytest.fixture(scope="module")

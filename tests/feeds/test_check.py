@@ -30,7 +30,8 @@ async def test_check_refuses_private_addresses_unless_allowed() -> None:
         server.static("/feed", fixture("rss20.xml"))
         report = await check_feed(server.url("/feed"), limits=FAST)
     assert not report.ok and report.error_kind == "blocked"
-    assert "ERROR (blocked)" in report.format() and "loopback" in report.format()
+    assert "ERROR (blocked)" in report.format() and "127.0.0.1 is a loopback address" in report.format()
+    assert "--allow-private" in report.format()
     assert server.requests == []
 
 

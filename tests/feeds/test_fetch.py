@@ -6,6 +6,8 @@ import zlib
 
 import pytest
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.feeds.fetch import BodyTooLarge, Decoder, FetchError, HttpClient, Limits, decode_body
 from tests.feeds.server import FeedServer, StaticResolver, fixture, public_names, redirect, reply
@@ -41,6 +43,22 @@ def test_gzip_bomb_stops_at_the_limit_without_expanding() -> None:
         decoder.feed(bomb)
     # max_length bounded every decompress call: we never held more than the limit (+1 byte).
     assert decoder._out <= MiB + 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.binary(max_size=5000), st.integers(min_value=1, max_value=4096), st.integers(1, 97))
+def test_decoder_output_never_exceeds_the_limit(data: bytes, limit: int, chunk: int) -> None:
+    packed = gzip.compress(data)
+    decoder = Decoder("gzip", limit)
+    out = b""
+    try:
+        for start in range(0, len(packed), chunk):
+            out += decoder.feed(packed[start : start + chunk])
+        out += decoder.flush()
+    except BodyTooLarge:
+        assert len(data) > limit
+    else:
+        assert out == data and len(data) <= limit
 
 
 def test_unknown_encoding_is_refused() -> None:
@@ -244,3 +262,15 @@ def socket_bound():  # type: ignore[no-untyped-def]
             yield sock.getsockname()[1]
 
     return bound()
+
+
+async def test_numeric_host_spellings_of_loopback_are_refused() -> None:
+    # Not IP literals to urlsplit/ipaddress, but getaddrinfo turns them into 127.0.0.1:
+    # the connect-time check still sees the address.
+    async with FeedServer() as server, HttpClient() as client:
+        server.static("/feed", b"<rss/>")
+        for host in ("127.1", "2130706433", "0x7f000001", "localhost"):
+            with pytest.raises(FetchError) as caught:
+                await client.fetch(server.url("/feed", host), limits=FAST)
+            assert caught.value.kind == "blocked", host
+        assert server.requests == []

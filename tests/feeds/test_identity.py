@@ -3,6 +3,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.feeds.identity import article_id, canonical_link, content_hash, stable_id
 
@@ -51,3 +53,31 @@ def test_article_id_precedence() -> None:
 
 def test_content_hash_is_namespaced() -> None:
     assert content_hash("a") != stable_id("a")
+
+
+@given(st.text(max_size=200))
+def test_canonical_link_is_idempotent_and_never_raises(url: str) -> None:
+    once = canonical_link(url)
+    assert canonical_link(once) == once
+
+
+QUERY_PARTS = ["a=1", "utm_source=x", "fbclid=y", "b=", "UTM_term=z"]
+
+
+@given(
+    st.builds(
+        "{}://{}{}/{}?{}".format,
+        st.sampled_from(["http", "HTTPS", "Http"]),
+        st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,10}\.[A-Za-z]{2,4}", fullmatch=True),
+        st.sampled_from(["", ":80", ":443", ":8080"]),
+        st.text(alphabet="abc/-_", max_size=10),
+        st.lists(st.sampled_from(["a=1", "utm_source=x", "fbclid=y", "b=", "UTM_term=z"]), max_size=4).map(
+            "&".join
+        ),
+    )
+)
+def test_canonical_link_drops_only_tracking(url: str) -> None:
+    canonical = canonical_link(url)
+    assert "utm_" not in canonical.lower() and "fbclid" not in canonical
+    assert canonical.split("://")[0] in ("http", "https")
+    assert ("a=1" in url) == ("a=1" in canonical)

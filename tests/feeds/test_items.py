@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from pipeline.feeds.identity import article_id, canonical_link, stable_id
-from pipeline.feeds.items import FeedItem, identify, item_content_hash
+from pipeline.feeds.items import FeedItem, Identified, identify, item_content_hash, to_publish
 from pipeline.feeds.parse import parse_feed
+from pipeline.feeds.state import Seen
 from tests.feeds.server import fixture
 
 
@@ -52,3 +53,19 @@ def test_id_is_stable_across_feed_documents() -> None:
         guid="news-example-1002", link=None, title=None, published=None, feed_url=url
     )
     assert canonical_link(first[0].item.link or "") == "https://news.example/world/2024/05/01/minister"
+
+
+def test_to_publish_new_revised_duplicate_and_other_feeds_copies() -> None:
+    def ident(n: str, content: str) -> Identified:
+        return Identified(n, content, FeedItem(None, None, n, None, ""))
+
+    items = [
+        ident("new", "c"),
+        ident("edited", "c2"),
+        ident("same", "c"),
+        ident("theirs", "c9"),
+    ]  # newest first
+    seen = {"edited": Seen("c1", 3, "f"), "same": Seen("c", 0, "f"), "theirs": Seen("c", 0, "other")}
+    fresh, duplicates = to_publish(items, seen, "f")
+    assert [(i.id, revision) for i, revision in fresh] == [("edited", 4), ("new", 0)]  # oldest first
+    assert duplicates == 2

@@ -55,6 +55,9 @@ def test_check_url() -> None:
         ("http://[::1]/", "loopback"),
         ("http://169.254.169.254/latest/meta-data/", "link-local"),
         ("http://x:99999/", "not a valid URL"),
+        ("http://127.1/", "not a canonical IP address"),
+        ("http://2130706433/", "not a canonical IP address"),
+        ("http://0x7f.0.0.1/", "not a canonical IP address"),
     ]:
         with pytest.raises(UnsafeURLError, match=message):
             check_url(url, strict)

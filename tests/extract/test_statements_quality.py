@@ -1,0 +1,48 @@
+"""The gold set: well-formed annotations, and the extractor's scores above their floors."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.lexicon import Lexicons
+from pipeline.extract.quality import GoldArticle, evaluate, load_gold, spans_match
+from pipeline.extract.speakers import SPEAKER_TYPES
+from pipeline.text.prepare import prepare
+
+# A little under what the extractor reaches (see `make quality`); CI fails on a regression.
+# Scores are over the whole set (development + held-out articles).
+F1_FLOOR = 0.95
+SPEAKER_FLOOR = 0.88
+EXACT_SPAN_FLOOR = 0.93
+
+
+@pytest.fixture(scope="module")
+def gold() -> list[GoldArticle]:
+    return load_gold()
+
+
+def test_gold_set_has_the_seed_and_a_dozen_more(gold: list[GoldArticle]) -> None:
+    assert len(gold) >= 13
+    assert any(article.id.startswith("000_seed") for article in gold)
+
+
+def test_gold_spans_are_the_display_text(gold: list[GoldArticle]) -> None:
+    for article in gold:
+        text = prepare(article.text, article.title).text
+        for statement in article.statements:
+            assert text[statement.span[0] : statement.span[1]] == statement.text, article.id
+            assert statement.type in SPEAKER_TYPES and statement.kind in ("direct", "indirect", "mixed")
+
+
+def test_match_rule_is_half_of_the_longer_span() -> None:
+    assert spans_match((0, 10), (5, 15))
+    assert not spans_match((0, 10), (6, 30))
+    assert not spans_match((0, 2), (0, 10))
+
+
+def test_extractor_scores_stay_above_the_floors(gold: list[GoldArticle], lexicons: Lexicons) -> None:
+    total, _ = evaluate(gold, lexicons)
+    scores = total.scores()
+    assert scores["f1"] >= F1_FLOOR, scores
+    assert scores["speaker_accuracy"] >= SPEAKER_FLOOR, scores
+    assert scores["exact_span_rate"] >= EXACT_SPAN_FLOOR, scores
