@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     broker.set_defaults(run=cmd_broker)
 
     worker = sub.add_parser("worker", help="run a Faust worker with every agent (scale by starting more)")
+    _add_wait(worker)
     worker.set_defaults(run=cmd_worker)
 
     topics = sub.add_parser("topics", help="create the pipeline's topics (idempotent) and list them")
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     poll = sub.add_parser("poll", help="poll the enabled feeds of config/feeds.toml into news.raw")
     poll.add_argument("--once", action="store_true", help="poll every enabled feed once, print a summary")
     poll.add_argument("--feeds", metavar="FILE", help="feeds file (default: config/feeds.toml)")
+    _add_wait(poll)
     poll.set_defaults(run=cmd_poll)
 
     feeds = sub.add_parser("feeds", help="inspect feeds")
@@ -130,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="JSON lines (for jq) instead of the readable layout"
     )
     tail.add_argument("--group", help="read as consumer group GROUP and commit progress (resumes there)")
+    _add_wait(tail)
     tail.set_defaults(run=cmd_tail)
 
     reprocess = sub.add_parser(
@@ -222,18 +225,44 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    del args
-    from faust.worker import Worker
-
+    from agents.runner import run_worker
     from agents.worker import build_app
     from pipeline.topics import ensure_topics
 
-    require_broker(settings)
+    _await_broker(args, settings)
     ensure_topics(settings)
-    app = build_app(settings)
-    worker = Worker(app, loglevel=settings.log_level, quiet=True)
-    worker.execute_from_commandline()  # returns via SystemExit when the worker stops
+    run_worker(build_app(settings), settings)  # returns via SystemExit when the worker stops
     return EXIT_OK
+
+
+def _add_wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="wait up to SECONDS for the broker at start, retrying with backoff (default: setting "
+        "broker_wait, 0 = fail at once)",
+    )
+
+
+def _await_broker(args: argparse.Namespace, settings: Settings, topic: str | None = None) -> None:
+    """Wait for the broker (and ``topic``) as asked, then condense the clients' connection errors."""
+    from pipeline.broker import broker_reachable, wait_for_broker
+    from pipeline.connection_log import BrokerLogCondenser, install
+    from pipeline.topics import wait_for_topic
+
+    seconds = settings.broker_wait if args.wait is None else args.wait
+    if seconds < 0:
+        raise BrokerError(f"--wait must be zero or positive, got {seconds:g}")
+    started = time.monotonic()
+    wait_for_broker(settings, seconds)
+    if topic is not None and seconds > 0:
+        # Under a supervisor the reader may start before whoever creates the topics.
+        wait_for_topic(settings, topic, max(0.0, seconds - (time.monotonic() - started)))
+    install(
+        logging.getLogger().handlers,
+        BrokerLogCondenser(settings.bootstrap, lambda: broker_reachable(settings)),
+    )
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
@@ -253,8 +282,9 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.client import receive
     from pipeline.tail import format_event, format_json
+    from pipeline.topics import resolve
 
-    require_broker(settings)
+    _await_broker(args, settings, resolve(args.topic))
     color = sys.stdout.isatty()
     start = "the beginning" if args.from_beginning else (args.since or "the end")
 
@@ -375,7 +405,7 @@ def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.topics import ensure_topics
 
-    require_broker(settings)
+    _await_broker(args, settings)
     ensure_topics(settings)
     feeds_file = Path(args.feeds) if args.feeds else None
     try:
