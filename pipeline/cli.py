@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
+from aiokafka.errors import KafkaError as AIOKafkaError
+from kafka.errors import KafkaError as KafkaPythonError
 
 from pipeline import __version__
 from pipeline.broker import BrokerError, EmbeddedBroker, require_broker
@@ -40,11 +42,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
+    settings: Settings | None = None
     try:
         settings = load_settings(args.config)
         configure_logging(settings.log_level)
         command: Command = args.run
         return command(args, settings)
+    except (KafkaPythonError, AIOKafkaError) as exc:
+        # Handshake, authentication, timeouts: one line (the clients already logged the details).
+        where = settings.bootstrap if settings else "the broker"
+        name = type(exc).__name__
+        reason = str(exc) if str(exc).startswith(name) else f"{name}: {exc}"
+        print(
+            f"naba: error: Kafka at {where}: {reason}; check NABA_BROKER and the "
+            "security settings (security_protocol, sasl_*, ssl_cafile)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     except (
         SettingsError,
         BrokerError,
