@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := pipeline agents naba tests $(wildcard benchmarks/*.py)
 
-.PHONY: run test lint typecheck pytest quality bench install clean
+.PHONY: run test lint typecheck pytest quality bench install clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
+
+# The dashboard test drives a real headless browser (Debian chromium). Installed when missing and we are
+# root with apt; otherwise that one test skips and says why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium not installed: the dashboard browser test will skip"; }
 
 # Scores statement extraction against tests/data/gold (table + benchmarks/results/quality.json).
 quality: $(STAMP)

@@ -9,12 +9,19 @@ import faust
 from agents.loop import run_stage
 from pipeline.app import PipelineTopics
 from pipeline.enrich import Resources
+from pipeline.lag.agentstats import StageMetrics
 from pipeline.stages import ENRICH, Limits, enrich_stage
 
 
-def register(app: faust.App, topics: PipelineTopics, resources: Resources, limits: Limits) -> None:
+def register(
+    app: faust.App,
+    topics: PipelineTopics,
+    resources: Resources,
+    limits: Limits,
+    metrics: StageMetrics | None = None,
+) -> None:
     handler = partial(enrich_stage, resources=resources, limits=limits)
 
     @app.agent(topics.clean, name=ENRICH, concurrency=1)
     async def enrich(stream: faust.StreamT[bytes]) -> None:
-        await run_stage(stream, ENRICH, handler, topics)
+        await run_stage(stream, ENRICH, handler, topics, metrics)

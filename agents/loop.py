@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import faust
@@ -10,6 +11,7 @@ from aiokafka.errors import MessageSizeTooLargeError
 from faust.exceptions import ProducerSendError
 
 from pipeline.app import PipelineTopics
+from pipeline.lag.agentstats import StageMetrics
 from pipeline.models import EventError
 from pipeline.stages import Output, dead_letter
 
@@ -18,18 +20,29 @@ log = logging.getLogger(__name__)
 Stage = Callable[[bytes | None, bytes | None], list[Output]]
 
 
-async def run_stage(stream: faust.StreamT[bytes], stage: str, handler: Stage, topics: PipelineTopics) -> None:
+async def run_stage(
+    stream: faust.StreamT[bytes],
+    stage: str,
+    handler: Stage,
+    topics: PipelineTopics,
+    metrics: StageMetrics | None = None,
+) -> None:
+    metrics = metrics if metrics is not None else StageMetrics(stage)
     async for event in stream.events():
         message = event.message
+        started = time.perf_counter()
         try:
             outputs = handler(message.key, message.value)
         except EventError as exc:
             outputs = [_letter(stage, str(exc), message)]
+            metrics.failed("invalid", str(exc), message.topic, message.partition, message.offset)
         except Exception as exc:  # a bug in the core must not stop the stream: dead-letter it
             log.exception(
                 "%s: unexpected error on %s[%d]@%d", stage, message.topic, message.partition, message.offset
             )
-            outputs = [_letter(stage, f"internal error: {type(exc).__name__}: {exc}", message)]
+            error = f"internal error: {type(exc).__name__}: {exc}"
+            outputs = [_letter(stage, error, message)]
+            metrics.failed("internal", error, message.topic, message.partition, message.offset)
         try:
             for output in outputs:
                 await topics.by_name(output.topic).send(key=output.key, value=output.value)
@@ -38,8 +51,11 @@ async def run_stage(stream: faust.StreamT[bytes], stage: str, handler: Stage, to
             # restart: dead-letter the input instead (its letter keeps at most 4 MiB, so it fits).
             if not isinstance(exc.__cause__, MessageSizeTooLargeError):
                 raise
-            letter = _letter(stage, f"output too large to send: {exc.__cause__}", message)
-            await topics.dlq.send(key=letter.key, value=letter.value)
+            error = f"output too large to send: {exc.__cause__}"
+            outputs = [_letter(stage, error, message)]
+            await topics.dlq.send(key=outputs[0].key, value=outputs[0].value)
+            metrics.failed("too_large", error, message.topic, message.partition, message.offset)
+        metrics.observe(message.topic, message.partition, time.perf_counter() - started, outputs)
 
 
 def _letter(stage: str, error: str, message: faust.types.Message) -> Output:

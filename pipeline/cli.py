@@ -21,6 +21,7 @@ from pipeline import __version__
 from pipeline.broker import BrokerError, EmbeddedBroker, require_broker
 from pipeline.client import SubscribeError
 from pipeline.feeds.config import FeedConfigError
+from pipeline.lag.offsets import OffsetsError
 from pipeline.models import EventError
 from pipeline.offsets import OffsetError
 from pipeline.replay import ReplayError
@@ -68,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         SubscribeError,
         OffsetError,
         ReprocessError,
+        OffsetsError,
     ) as exc:
         print(f"naba: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -115,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     poll.add_argument("--once", action="store_true", help="poll every enabled feed once, print a summary")
     poll.add_argument("--feeds", metavar="FILE", help="feeds file (default: config/feeds.toml)")
     _add_wait(poll)
+    poll.add_argument(
+        "--metrics-port",
+        type=int,
+        default=6067,
+        metavar="PORT",
+        help="serve Prometheus /metrics on web_host:PORT while polling (default 6067; 0: off)",
+    )
     poll.set_defaults(run=cmd_poll)
 
     feeds = sub.add_parser("feeds", help="inspect feeds")
@@ -183,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; fail if the committed copies are stale"
     )
     schemas.set_defaults(run=cmd_schemas)
+
+    lag = sub.add_parser("lag", help="consumer lag per group and partition, with a status (exit 0/1/2)")
+    lag.add_argument("--group", action="append", metavar="G", help="only this consumer group (repeatable)")
+    lag.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    lag.add_argument("--watch", action="store_true", help="refresh every --interval seconds until Ctrl-C")
+    lag.add_argument("--interval", type=float, default=5.0, help="seconds between samples (default 5)")
+    lag.add_argument("--window", type=float, default=120.0, help="status window in seconds (default 120)")
+    lag.set_defaults(run=cmd_lag)
 
     enrich = sub.add_parser("enrich", help="run the text core offline on files and print enriched JSON")
     enrich.add_argument("paths", nargs="+", metavar="FILE")
@@ -423,7 +440,9 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
     ensure_topics(settings)
     feeds_file = Path(args.feeds) if args.feeds else None
     try:
-        summary = asyncio.run(_poll(settings, once=args.once, feeds_file=feeds_file))
+        summary = asyncio.run(
+            _poll(settings, once=args.once, feeds_file=feeds_file, metrics_port=args.metrics_port)
+        )
     except KeyboardInterrupt:
         print("naba: pollers stopped", file=sys.stderr)
         return 130
@@ -431,13 +450,23 @@ def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if args.once and summary.errors else EXIT_OK
 
 
-async def _poll(settings: Settings, *, once: bool, feeds_file: Path | None) -> PollSummary:
+async def _poll(
+    settings: Settings, *, once: bool, feeds_file: Path | None, metrics_port: int = 0
+) -> PollSummary:
+    from pipeline.feeds.metrics import Metrics
     from pipeline.feeds.poller import run_pollers
+    from pipeline.lag.metrics import FeedCollector
+    from pipeline.lag.serve import metrics_server
 
     # SIGTERM (docker stop, systemd) ends the pollers between polls, as Ctrl-C does.
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    return await run_pollers(settings, once=once, stop=stop, feeds_file=feeds_file)
+    metrics = Metrics()
+    if once or not metrics_port:
+        return await run_pollers(settings, once=once, stop=stop, feeds_file=feeds_file, metrics=metrics)
+    # Prometheus scrapes the pollers' feed counters here (the worker's dashboard reads news.feed-state).
+    async with metrics_server(settings.web_host, metrics_port, FeedCollector(metrics)):
+        return await run_pollers(settings, once=once, stop=stop, feeds_file=feeds_file, metrics=metrics)
 
 
 def cmd_feeds_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -447,6 +476,38 @@ def cmd_feeds_check(args: argparse.Namespace, settings: Settings) -> int:
     report = asyncio.run(check_feed(args.url, allow_private=args.allow_private, language=args.language))
     print(report.format())
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_lag(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.lag.check import as_json, check, exit_code, format_table
+    from pipeline.lag.status import Rules
+    from pipeline.lag.tracker import PartitionLag
+
+    require_broker(settings)
+    if args.interval <= 0 or args.window <= 0:
+        print("naba: error: --interval and --window must be positive", file=sys.stderr)
+        return EXIT_USAGE
+
+    def show(rows: list[PartitionLag]) -> None:
+        if args.json:
+            sys.stdout.write(as_json(rows).decode() + "\n")
+        else:
+            sys.stdout.write("\x1b[H\x1b[J" if sys.stdout.isatty() else "\n")
+            sys.stdout.write(f"{time.strftime('%H:%M:%S')}  naba lag (Ctrl-C stops)\n{format_table(rows)}\n")
+        sys.stdout.flush()
+
+    rules = Rules(window=args.window)
+    try:
+        rows = asyncio.run(
+            check(settings, args.group, rules=rules, watch=args.interval if args.watch else None, show=show)
+        )
+    except KeyboardInterrupt:
+        return EXIT_OK
+    if args.json:
+        show(rows)
+    else:
+        print(format_table(rows))
+    return exit_code(rows)
 
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:

@@ -62,10 +62,9 @@ def run_up(settings: Settings, *, once: bool, timeout: float, quiet: bool, confi
             _say(f"topics ready ({len(created)} created, {settings.partitions} partitions each)")
             worker = start_worker(settings, config, log_path)
             try:
-                _say(
-                    f"worker started (pid {worker.pid}, log {log_path}); "
-                    f"web on http://{settings.web_host}:{settings.web_port}/"
-                )
+                web = f"http://{settings.web_host}:{settings.web_port}"
+                _say(f"worker started (pid {worker.pid}, log {log_path}); web on {web}/")
+                _say(f"dashboard on {web}/dashboard (metrics on {web}/metrics; `naba lag` in another shell)")
                 tally = asyncio.run(_follow(settings, worker, once=once, timeout=timeout, quiet=quiet))
             finally:
                 # The worker stops before the broker, so it can commit and leave its group cleanly.

@@ -65,3 +65,10 @@ def test_invalid_settings_are_one_line() -> None:
         result.stderr.strip()
         == "naba: error: setting 'partitions' from the environment (NABA_*): 'zero' is not a valid int"
     )
+
+
+def test_lag_without_a_broker_is_one_line_and_exit_2() -> None:
+    result = naba("lag", "--json", env={"NABA_EMBEDDED_PORT": str(free_port())})
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("naba: error:")

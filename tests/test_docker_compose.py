@@ -60,3 +60,19 @@ def test_workers_scale_and_wait_for_topics() -> None:
     assert worker["depends_on"]["topics"]["condition"] == "service_completed_successfully"
     assert services["topics"]["depends_on"]["kafka"]["condition"] == "service_healthy"
     assert worker["environment"]["NABA_BROKER"] == "kafka:9092"
+
+
+def test_prometheus_and_grafana_are_provisioned_from_config_with_healthchecks() -> None:
+    services = _compose()["services"]
+    root = COMPOSE.parent
+    for name, port in (("prometheus", 9090), ("grafana", 3000)):
+        service = services[name]
+        assert not service["image"].startswith("naba")
+        assert service["ports"] == [f"127.0.0.1:{port}:{port}"]
+        assert f"localhost:{port}/" in " ".join(service["healthcheck"]["test"])
+        for volume in service["volumes"]:
+            source = volume.split(":")[0]
+            if source.startswith("./"):
+                assert (root / source).exists(), f"{name} mounts missing {source}"
+    assert services["grafana"]["depends_on"]["prometheus"]["condition"] == "service_healthy"
+    assert "--metrics-port" in services["poller"]["command"]

@@ -67,6 +67,7 @@ def test_up_once_prints_statements_and_a_summary_and_exits_zero(tmp_path: Path) 
     assert result.returncode == 0, result.stderr[-3000:]
     assert "أناتولي أنتونوف" in result.stdout
     assert "summary: 1/1 articles enriched" in result.stderr
+    assert f"dashboard on http://127.0.0.1:{env['NABA_WEB_PORT']}/dashboard" in result.stderr
     assert not kafka_answers("127.0.0.1", port)
 
 

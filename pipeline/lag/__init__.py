@@ -1,0 +1,1 @@
+"""Consumer lag: offsets, status rules, time lag, metrics and the dashboard's data."""
