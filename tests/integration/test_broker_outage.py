@@ -91,7 +91,11 @@ async def _run(tmp_path: Path) -> dict[str, str]:
         out = tmp_path / "tail.out"
         processes = {
             "worker": spawn(["worker", "--wait", WAIT], env, logs["worker"]),
-            "poller": spawn(["poll", "--wait", WAIT, "--feeds", str(feeds)], env, logs["poller"]),
+            "poller": spawn(
+                ["poll", "--wait", WAIT, "--feeds", str(feeds), "--metrics-port", str(free_port())],
+                env,
+                logs["poller"],
+            ),
         }
         with out.open("wb") as tail_out, logs["tail"].open("ab") as tail_err:
             processes["tail"] = subprocess.Popen(

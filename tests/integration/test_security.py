@@ -54,19 +54,47 @@ def test_broker_and_worker_listen_on_loopback_only(
     broker: EmbeddedBroker, settings: Settings, settings_env: dict[str, str], tmp_path: Path
 ) -> None:
     ensure_topics(settings)
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feed]]\nname = "x"\nurl = "http://127.0.0.1:9/feed"\nallow_private = true\n')
+    metrics_port = free_port()
     worker = start_worker(settings_env, tmp_path / "worker.log")
+    with (tmp_path / "poller.log").open("ab") as out:
+        poller = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pipeline.cli",
+                "poll",
+                "--feeds",
+                str(feeds),
+                "--metrics-port",
+                str(metrics_port),
+            ],
+            env=env_for(settings_env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 90
-        while "Worker ready" not in (tmp_path / "worker.log").read_text(errors="replace"):
+        while "Worker ready" not in (tmp_path / "worker.log").read_text(errors="replace") or not listening(
+            poller.pid
+        ):
             assert worker.poll() is None and time.monotonic() < deadline, log_tail(tmp_path / "worker.log")
+            assert poller.poll() is None, log_tail(tmp_path / "poller.log")
             time.sleep(0.3)
         assert broker.process is not None
-        sockets = {"broker": listening(broker.process.pid), "worker": listening(worker.pid)}
+        sockets = {
+            "broker": listening(broker.process.pid),
+            "worker": listening(worker.pid),
+            "poller": listening(poller.pid),
+        }
     finally:
         stop_worker(worker)
+        stop_worker(poller)
     print(f"\nlistening sockets: {sockets}")
     assert sockets["broker"] == {("127.0.0.1", broker.port)}
     assert sockets["worker"] == {("127.0.0.1", settings.web_port)}
+    assert sockets["poller"] == {("127.0.0.1", metrics_port)}
 
 
 def run(args: list[str], env: dict[str, str], timeout: float = 90) -> tuple[int | None, str]:
