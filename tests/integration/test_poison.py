@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from pipeline import topics
+from pipeline.dlq import replay_letters
 from pipeline.models import CleanArticle, RawArticle, encode
 from pipeline.settings import Settings
 from pipeline.topics import ensure_topics
@@ -102,7 +103,15 @@ async def _run(settings: Settings, settings_env: dict[str, str], log: Path) -> d
         alive = worker.poll() is None
     finally:
         stop_worker(worker)
-    return {"letters": letters, "enriched": enriched, "lag": lag, "alive": alive, "log": log.read_text()}
+    replay = await replay_letters(settings, dry_run=True)
+    return {
+        "letters": letters,
+        "enriched": enriched,
+        "lag": lag,
+        "alive": alive,
+        "log": log.read_text(),
+        "replay": replay,
+    }
 
 
 def test_poison_on_every_agent_topic_is_dead_lettered_and_lag_returns_to_zero(
@@ -136,3 +145,7 @@ def test_poison_on_every_agent_topic_is_dead_lettered_and_lag_returns_to_zero(
     log = str(result["log"])
     assert log.count("Worker ready") == 1 and "Traceback" not in log and "crashed" not in log.lower()
     assert not any(result["lag"].values()), result["lag"]  # type: ignore[attr-defined]
+    # `naba dlq replay` would send every letter back except the two cut ones (they would only fail again).
+    replay = result["replay"]
+    assert replay.sent == {topics.RAW: len(RAW_POISON) - 1, topics.CLEAN: len(CLEAN_POISON) - 1}  # type: ignore[attr-defined]
+    assert len(replay.skipped) == 2 and all("too large to keep whole" in r for r in replay.skipped)  # type: ignore[attr-defined]
