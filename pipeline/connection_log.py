@@ -33,17 +33,37 @@ CONNECTION_MARKERS = (
     "Failed fetch messages",
     "Connection refused",
     "Connection reset",
+    "Unable to bootstrap",
+    "Bootstrap failed",
+    "Bootstrap connection to",
+    "not ready; waiting",
+)
+#: Exceptions that mean "no broker", whoever logs them (e.g. a periodic lag sample's stack trace).
+CONNECTION_EXCEPTIONS = frozenset(
+    {"KafkaConnectionError", "KafkaTimeoutError", "NodeNotReadyError", "NoBrokersAvailable"}
 )
 _MARK = "_naba_condensed"  # set on a record this filter let through, so other handlers keep it
 
 
 def is_connection_error(record: logging.LogRecord) -> bool:
-    if not record.name.startswith(CLIENT_LOGGERS) or record.levelno < logging.WARNING:
+    if record.levelno < logging.WARNING:
+        return False
+    error = record.exc_info[1] if record.exc_info else None
+    if error is not None and type(error).__name__ in CONNECTION_EXCEPTIONS:
+        return True
+    if not record.name.startswith(CLIENT_LOGGERS):
         return False
     message = record.getMessage()
-    if record.exc_info and record.exc_info[1] is not None:
-        message += f" {type(record.exc_info[1]).__name__} {record.exc_info[1]}"
+    if error is not None:
+        message += f" {type(error).__name__} {error}"
     return any(marker in message for marker in CONNECTION_MARKERS)
+
+
+def _reason(record: logging.LogRecord) -> str:
+    error = record.exc_info[1] if record.exc_info else None
+    if error is not None:
+        return f"{type(error).__name__}: {error}".splitlines()[0][:200]
+    return record.getMessage().splitlines()[0][:200]
 
 
 class BrokerLogCondenser(logging.Filter):
@@ -79,7 +99,7 @@ class BrokerLogCondenser(logging.Filter):
                 return False
             self.down_since = self.clock()
             self.suppressed = 0
-        reason = record.getMessage().splitlines()[0][:200]
+        reason = _reason(record)
         record.name = log.name
         record.msg = "lost the broker at %s (%s); retrying with backoff, one line when it answers again"
         record.args = (self.where, reason)

@@ -28,6 +28,32 @@ def test_only_client_connection_errors_count() -> None:
     assert not is_connection_error(record("pipeline.feeds", "Unable connect to node"))  # not a client
     assert not is_connection_error(record("aiokafka", "Unable connect to node", logging.INFO))
     assert not is_connection_error(record("faust.agent", "Agent crashed: ValueError"))
+    assert is_connection_error(
+        record("kafka.net.manager", "Bootstrap failed: KafkaTimeoutError: Unable to bootstrap")
+    )
+
+
+def test_a_stack_trace_of_a_connection_error_counts_whoever_logs_it() -> None:
+    from kafka.errors import KafkaTimeoutError
+
+    try:
+        raise KafkaTimeoutError("Unable to bootstrap from ['k:9092']")
+    except KafkaTimeoutError:
+        import sys
+
+        lag = logging.LogRecord(
+            "pipeline.lag.monitor", logging.ERROR, __file__, 1, "lag sample failed", (), sys.exc_info()
+        )
+    assert is_connection_error(lag)
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        import sys
+
+        bug = logging.LogRecord(
+            "pipeline.lag.monitor", logging.ERROR, __file__, 1, "lag sample failed", (), sys.exc_info()
+        )
+    assert not is_connection_error(bug)
 
 
 def test_a_storm_of_errors_is_one_line_down_and_one_line_back_up() -> None:
@@ -51,15 +77,18 @@ def test_a_storm_of_errors_is_one_line_down_and_one_line_back_up() -> None:
             assert time.monotonic() < deadline
             time.sleep(0.01)
         logger.error("Unable connect to node with id 111: [Errno 111] Connect call failed")  # down again
+        while sum("answers again after" in line for line in capture.lines) < 2:  # and back up
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
     finally:
         logger.removeHandler(capture)
         naba.removeHandler(capture)
     down = [line for line in capture.lines if "lost the broker at kafka:9092" in line]
     up = [line for line in capture.lines if "answers again after" in line]
     assert len(down) == 2 and down[0].startswith("WARNING")
-    assert len(up) == 1 and "(499 client error line(s) condensed)" in up[0]
+    assert len(up) == 2 and "(499 client error line(s) condensed)" in up[0]
     assert "WARNING something else entirely" in capture.lines
-    assert len(capture.lines) == 4
+    assert len(capture.lines) == 5
 
 
 @pytest.mark.parametrize("answer_after", [0, 3])

@@ -85,7 +85,7 @@ async def _run(tmp_path: Path) -> dict[str, str]:
         feeds.write_text(
             f'[[feed]]\nname = "local"\nurl = "{server.url("/feed")}"\nallow_private = true\n'
             "interval = 1\nmin_interval = 1\nbackoff_base = 1\nbackoff_max = 4\n"
-            "connect_timeout = 2\nread_timeout = 2\ntotal_timeout = 5\n"
+            "connect_timeout = 10\nread_timeout = 10\ntotal_timeout = 20\n"
         )
         logs = {name: tmp_path / f"{name}.log" for name in ("worker", "poller", "tail")}
         out = tmp_path / "tail.out"
@@ -122,14 +122,16 @@ async def _run(tmp_path: Path) -> dict[str, str]:
                 lambda: all("waiting up to" in text(log) for log in logs.values()), 60, "waiting", watched
             )
             await asyncio.sleep(2)  # a while without a broker: still one line each
-            broker.start()
+            # Blocking calls run in threads: the feed server shares this event loop.
+            await asyncio.to_thread(broker.start)
             await until(lambda: "خبر رقم 1" in text(out), 120, "article 1 end to end", watched)
 
-            broker.stop()
+            await asyncio.to_thread(broker.stop)
             await asyncio.sleep(OUTAGE)
             broker = EmbeddedBroker(port, log_path=tmp_path / "broker.log")
-            broker.start()
-            ensure_topics(settings)  # memory only: the restarted broker has no topics
+            await asyncio.to_thread(broker.start)
+            # Memory only: the restarted broker has no topics.
+            await asyncio.to_thread(ensure_topics, settings)
             server.static("/feed", rss(2, 1))
             await until(lambda: "خبر رقم 2" in text(out), 150, "article 2 after the outage", watched)
         finally:
