@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from pipeline.identity import stable_id
 from pipeline.models import CleanArticle, EnrichedArticle, Entity, Speaker, Statement, TopicScore, utc_now
 from pipeline.text.document import Document
 from pipeline.text.prepare import prepare
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,15 @@ def enrich(article: CleanArticle, resources: Resources, doc: Document | None = N
     """Statements, topics, entities and keywords of a cleaned article."""
     if doc is None:
         doc = prepare(article.text, article.title)
-    found = statements.extract_statements(doc, resources.lexicons)
+    extraction = statements.extract_statements_report(doc, resources.lexicons)
+    if extraction.truncated:
+        _log.warning(
+            "article %s: statement search truncated (%d characters, %d reporting words not examined)",
+            article.id,
+            extraction.chars_skipped,
+            extraction.triggers_skipped,
+        )
+    found = extraction.statements
     statement_models = [
         Statement(
             id=stable_id(article.id, str(st.span[0]), str(st.span[1])),

@@ -22,8 +22,6 @@ from pipeline.extract.topics import Taxonomy, TopicScore, load_taxonomy, score_t
 from pipeline.text.document import Document
 from pipeline.text.normalize import matching_key
 
-_TOPICS, _GAZETTEER = 0, 1
-
 
 @dataclass(frozen=True, slots=True)
 class Annotators:
@@ -66,15 +64,11 @@ def annotate(
 ) -> Annotation:
     """Topics, entities (``speakers`` as persons), ``keywords`` key phrases, and the topic labels
     of each of ``spans`` (statement spans, display offsets)."""
-    topic_hits: list[tuple[int, int, Any]] = []
-    name_hits: list[tuple[int, int, Any]] = []
-    for group, start, end, value in annotators.matcher.find_groups(doc.key):
-        (topic_hits if group == _TOPICS else name_hits).append((start, end, value))
+    topic_hits, name_hits = annotators.matcher.find_split(doc.key)
     title_topic_hits: list[tuple[int, int, Any]] = []
     title_name_hits: list[tuple[int, int, Any]] = []
     if doc.title:
-        for group, start, end, value in annotators.matcher.find_groups(matching_key(doc.title)):
-            (title_topic_hits if group == _TOPICS else title_name_hits).append((start, end, value))
+        title_topic_hits, title_name_hits = annotators.matcher.find_split(matching_key(doc.title))
     return Annotation(
         topics=score_topics(doc, annotators.taxonomy, title_topic_hits, topic_hits),
         entities=entities_from_hits(doc, annotators.gazetteer, name_hits, title_name_hits, speakers),

@@ -13,7 +13,8 @@ A trailing ``*`` on an entry makes it a stem: any word continuation is accepted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -43,6 +44,10 @@ NO_SUFFIXES: frozenset[str] = frozenset()
 
 _MAX_PREFIX = max(map(len, PROCLITICS_WITH_ARTICLE))
 _MAX_SUFFIX = max(map(len, NOUN_SUFFIXES))
+# The letters or digits after a hit (one more than any suffix, to tell a longer word), and
+# those before it up to the hit (at most one more than any proclitic sequence).
+_TAIL_RUN = re.compile(rf"[^\W_]{{1,{_MAX_SUFFIX + 1}}}")
+_HEAD_RUN = re.compile(r"[^\W_]+\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +76,7 @@ class Matcher(Generic[T]):
     without proclitics or suffix; hits come in order of their end.
     """
 
-    __slots__ = ("_automaton", "size")
+    __slots__ = ("_automaton", "_groups", "size")
 
     def __init__(
         self,
@@ -104,59 +109,83 @@ class Matcher(Generic[T]):
             slots.setdefault(key, []).append((group, prefixes, policy.suffixes, stem, tuple(values), skip))
         automaton = ahocorasick.Automaton()
         for key, key_slots in slots.items():
-            automaton.add_word(key, (len(key), tuple(key_slots)))
+            whole = tuple((slot[0], slot[5], value) for slot in key_slots for value in slot[4])
+            automaton.add_word(key, (len(key), tuple(key_slots), whole))
         if slots:
             automaton.make_automaton()
         self._automaton = automaton
+        self._groups = len(all_groups)
         self.size = len(slots)
 
     def find(self, key: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, T]]:
         """Boundary-checked hits of group 0 in ``key[start:end]``."""
-        return [(s, e, v) for g, s, e, v in self.find_groups(key, start, end) if g == 0]
+        return self.find_split(key, start, end)[0] if self._groups else []
+
+    def find_split(
+        self, key: str, start: int = 0, end: int | None = None
+    ) -> list[list[tuple[int, int, Any]]]:
+        """Boundary-checked hits in ``key[start:end]``, one list per group."""
+        lists: list[list[tuple[int, int, Any]]] = [[] for _ in range(self._groups)]
+        self._scan(key, start, end, tuple(hits.append for hits in lists))
+        return lists
 
     def find_groups(
         self, key: str, start: int = 0, end: int | None = None
     ) -> list[tuple[int, int, int, Any]]:
-        """Boundary-checked hits of every group in ``key[start:end]``."""
-        hits: list[tuple[int, int, int, Any]] = []
+        """Boundary-checked hits of every group in ``key[start:end]``, as ``(group, start, end,
+        value)``, in order of their end."""
+        hits = [(g, s, e, v) for g, hits in enumerate(self.find_split(key, start, end)) for s, e, v in hits]
+        hits.sort(key=lambda h: h[2])
+        return hits
+
+    def _scan(
+        self, key: str, start: int, end: int | None, appends: tuple[Callable[[Any], None], ...]
+    ) -> None:
+        """Pass each boundary-checked hit ``(start, end, value)`` to its group's append."""
         stop = len(key) if end is None else min(end, len(key))
         if not self.size or start >= stop:
-            return hits
+            return
         # A trailing space makes text[e] always valid, and text[-1] (before a hit at 0) a boundary.
         text = (key if start == 0 and stop == len(key) else key[start:stop]) + " "
-        n = len(text) - 1
-        append = hits.append
-        for last, (length, key_slots) in self._automaton.iter(text):
+        tail_run = _TAIL_RUN.match
+        head_run = _HEAD_RUN.search
+        # This loop runs for every raw hit of every article: locals only, and the whole-word
+        # case (most hits) takes one branch and a precomputed list of what to emit.
+        for last, (length, key_slots, whole) in self._automaton.iter(text):
             e = last + 1
             s = e - length
             # Right side: None at a boundary, else the rest of the word ("*" if too long).
+            tail: str | None = None
             if text[e].isalnum():
-                j = e + 1
-                limit = min(n, e + _MAX_SUFFIX + 1)
-                while j < limit and text[j].isalnum():
-                    j += 1
-                tail: str | None = "*" if text[j].isalnum() else text[e:j]
+                run = tail_run(text, e)
+                tail = "*" if run is None or run.end() - e > _MAX_SUFFIX else run.group()
+                for slot in key_slots:
+                    if slot[3] or tail in slot[2]:
+                        break
+                else:
+                    continue  # inside a longer word ("امير" in "الاميركي"): no need to look left
             elif not text[s - 1].isalnum():
                 # A whole word on both sides (the common case): every slot accepts.
-                for group, _, _, _, values, skip in key_slots:
-                    for value in values:
-                        append((group, s + skip + start, e + start, value))
+                for group, skip, value in whole:
+                    appends[group]((s + skip + start, e + start, value))
                 continue
-            else:
-                tail = None
             # Left side: None at a boundary, else the proclitics before the entry ("" if too long).
             prefix: str | None = None
             if text[s - 1].isalnum():
-                p = s - 1
-                floor = max(0, s - _MAX_PREFIX)
-                while p > floor and text[p - 1].isalnum():
-                    p -= 1
-                prefix = "" if p > 0 and text[p - 1].isalnum() else text[p:s]
+                floor = s - _MAX_PREFIX - 1
+                window = text[floor if floor > 0 else 0 : s]
+                if window.isalnum():  # no boundary in reach: too long, unless the text starts there
+                    prefix = "" if floor >= 0 else window
+                else:
+                    prefix = window.rpartition(" ")[2]
+                    if not prefix.isalnum():  # a mark, not a space, before the word
+                        run = head_run(window)
+                        prefix = "" if run is None else run.group()
             for group, prefixes, suffixes, stem, values, skip in key_slots:
                 if tail is not None and not stem and tail not in suffixes:
                     continue
                 if prefix is not None and prefix not in prefixes:
                     continue
+                add = appends[group]
                 for value in values:
-                    append((group, s + skip + start, e + start, value))
-        return hits
+                    add((s + skip + start, e + start, value))

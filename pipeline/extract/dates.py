@@ -9,6 +9,7 @@ he practised; ``ماي``) counts only next to a day or a year.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,10 +77,16 @@ def month_number(name: str, months: Months) -> int | None:
 def find_dates(doc: Document, months: Months) -> list[DateMention]:
     """Dates mentioned in ``doc``: a month name with the day before it and/or the year after it
     (``16 يونيو الماضي``, ``١٦ حزيران/يونيو ٢٠٢١``, ``في يونيو 2021``, ``شهر جانفي المقبل``)."""
+    return dates_from_hits(doc, months.matcher.find(doc.key))
+
+
+def dates_from_hits(doc: Document, hits: Iterable[tuple[int, int, int]]) -> list[DateMention]:
+    """:func:`find_dates` from month-name hits ``(start, end, month)`` already found in ``doc.key``
+    (so the gazetteer's automaton pass can find them)."""
     key = doc.key
     mentions: list[DateMention] = []
     last_end = -1
-    for start, end, month in months.matcher.find(key):
+    for start, end, month in sorted(hits):
         if start < last_end:
             continue
         day_match = _DAY_BEFORE_RE.search(key, max(0, start - 8), start)

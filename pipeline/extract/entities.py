@@ -1,5 +1,5 @@
-"""Persons, organisations and locations of an article, each with a canonical name, the surface
-forms seen and a mention count.
+"""Persons, organisations, locations and dates of an article, each with a canonical name, the
+surface forms seen and a mention count (a date's name is its ISO 8601 form).
 
 One automaton pass over the folded key finds gazetteer names (countries from CLDR via babel,
 ``config/lexicons/locations.txt``, ``organizations.txt``, ``persons.txt``) and the triggers of
@@ -15,17 +15,19 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.extract.automaton import PROCLITICS, Matcher
+from pipeline.extract.dates import MONTHS_FILE, dates_from_hits
 from pipeline.extract.lexicon_lines import read_lines
 from pipeline.extract.stopwords import Stopwords, load_stopwords
 from pipeline.text.document import Document
 from pipeline.text.normalize import DIACRITICS, fold, matching_key
 
-PERSON, ORGANIZATION, LOCATION = "person", "organization", "location"
-TYPES = (PERSON, ORGANIZATION, LOCATION)
+PERSON, ORGANIZATION, LOCATION, DATE = "person", "organization", "location", "date"
+TYPES = (PERSON, ORGANIZATION, LOCATION)  # named entities; dates come after them
 
 LOCATIONS_FILE = "lexicons/locations.txt"
 ORGANIZATIONS_FILE = "lexicons/organizations.txt"
@@ -35,16 +37,25 @@ TITLES_FILE = "lexicons/person_titles.txt"
 SPEAKER_TITLES_FILE = "lexicons/titles.txt"
 HEADS_FILE = "lexicons/organization_heads.txt"
 
-# Matcher values: (kind, index). Kinds:
-_NAME, _TITLE, _HEAD, _DEFINITE_HEAD = 0, 1, 2, 3
+# Matcher values: (kind, index). Kinds (a month's index is its number):
+_NAME, _TITLE, _HEAD, _DEFINITE_HEAD, _MONTH = 0, 1, 2, 3, 4
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|\n|[^\w\s]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _STRIP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
 # Words between a title and the name that take one object: "السفير لدى واشنطن ...".
 _PREPOSITIONS = frozenset(("لدي", "في", "باسم", "عن", "من", "داخل"))
 # Name particles after which a word with the article still belongs to the name.
 _CONNECTORS = frozenset(("عبد", "ابو", "ابي", "ابن", "بن", "بنت", "ال", "ذو", "نور", "سيف", "شمس"))
 _MAX_NAME_TOKENS = 3
+_PATRONYMICS = frozenset(("بن", "ابن", "بنت"))
+# Nouns a title's modifiers use that never start a name (وزير الطاقة في حكومة ...، مدير الغابات
+# لولاية الطارف).
+_MODIFIER_NOUNS = frozenset(
+    matching_key(w) for w in ("ولاية", "محافظة", "مدينة", "منطقة", "بلدية", "إقليم", "قضاء", "دائرة", "حكومة")
+)
+# A stopword after folding that is a name when written with ي (علي), not ى (على).
+_NAME_NOT_PREPOSITION = frozenset(("علي",))
 _FUTURE = ("سي", "ست", "سن")
 _MAX_ORG_WORDS = 3
 _MAX_SKIP = 8
@@ -70,6 +81,9 @@ class Gazetteer:
     head_words: frozenset[str]  # folded organisation head nouns
     stopwords: Stopwords
     entries: tuple[tuple[str, tuple[int, int]], ...]  # for automata shared with other lexicons
+    # Folded names written with a final ة: the key folds ة to ه, so "زواره" (his visitors)
+    # would read as زوارة; the display text tells them apart.
+    ta_marbuta: frozenset[str] = frozenset()
 
 
 def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gazetteer:
@@ -78,6 +92,8 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
     stopwords = stopwords if stopwords is not None else load_stopwords(config_dir)
     canon: list[tuple[str, str]] = []
     aliases: dict[str, int] = {}
+    ta_marbuta: set[str] = set()
+    plain_ha: set[str] = set()
 
     def add(kind: str, names: Sequence[str]) -> None:
         folded = [matching_key(n) for n in names]
@@ -85,8 +101,11 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         if index is None:
             index = len(canon)
             canon.append((kind, _clean(names[0])))
-        for f in folded:
-            aliases.setdefault(" ".join(f.split()), index)
+        for name, f in zip(names, folded, strict=True):
+            single = " ".join(f.split())
+            aliases.setdefault(single, index)
+            if single.endswith("ه"):
+                (ta_marbuta if _clean(name).endswith("ة") else plain_ha).add(single)
 
     location_lines = read_lines(config_dir / LOCATIONS_FILE)
     dropped = {matching_key(line[0][1:]) for line in location_lines if line[0].startswith("!")}
@@ -121,6 +140,9 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         entries.append(("ال" + head, (_DEFINITE_HEAD, i)))
         title_words.update(matching_key(head).split())
         head_words.add(matching_key(head))
+    for line in read_lines(config_dir / MONTHS_FILE):
+        if line[0].isdigit() and 1 <= int(line[0]) <= 12:
+            entries.extend((name, (_MONTH, int(line[0]))) for name in line[1:])
     return Gazetteer(
         matcher=Matcher(entries),
         canon=tuple(canon),
@@ -131,6 +153,7 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         head_words=frozenset(head_words),
         stopwords=stopwords,
         entries=tuple(entries),
+        ta_marbuta=frozenset(ta_marbuta - plain_ha),
     )
 
 
@@ -147,8 +170,16 @@ def _country_names() -> list[str]:
     return names
 
 
+# Names and their surface forms recur within an article and across articles: fold each once.
+@lru_cache(maxsize=1 << 14)
 def _clean(name: str) -> str:
     return " ".join(name.translate(_STRIP_DIACRITICS).replace('"', " ").split())
+
+
+@lru_cache(maxsize=1 << 14)
+def _folded(name: str) -> str:
+    """The matching key of a name, single-spaced."""
+    return " ".join(matching_key(name).split())
 
 
 @dataclass(slots=True)
@@ -173,7 +204,7 @@ class _Collector:
         """Record a mention at key span [start, end) of an entity of ``kind`` named ``name``
         (or of gazetteer entry ``index``); ``form`` overrides the surface form."""
         if index < 0:
-            folded = " ".join(matching_key(name).split())
+            folded = _folded(name)
             index = self.gazetteer.aliases.get(folded, -1)
             if index >= 0 and self.gazetteer.canon[index][0] != kind:
                 index = -1
@@ -195,7 +226,7 @@ class _Collector:
         return tuple(dict.fromkeys(map(_clean, forms)))
 
     def free(self, start: int, end: int) -> bool:
-        return not any(self.covered[start:end])
+        return self.covered.find(1, start, end) < 0
 
     def display(self, start: int, end: int) -> str:
         s, e = self.doc.text_span(start, end)
@@ -226,9 +257,15 @@ def entities_from_hits(
         return []
     names: list[tuple[int, int, int]] = []
     triggers: list[tuple[int, int, int, int]] = []
+    months: list[tuple[int, int, int]] = []
+    ta_marbuta = gazetteer.ta_marbuta
     for start, end, (kind, index) in hits:
         if kind == _NAME:
+            if key[end - 1] == "ه" and key[start:end] in ta_marbuta and _written_ha(doc, end - 1):
+                continue
             names.append((start, end, index))
+        elif kind == _MONTH:
+            months.append((start, end, index))
         else:
             triggers.append((start, end, kind, index))
     starts = _resolve(names, len(key))
@@ -246,9 +283,31 @@ def entities_from_hits(
             form = doc.title[title_map[start] : title_map[end - 1] + 1]
             collector.add(entity_type, canonical, 0, 0, form=form, index=index)
     _add_names(collector, speakers)
-    order = {t: i for i, t in enumerate(TYPES)}
-    ranked = sorted(collector.found.values(), key=lambda f: (order.get(f.type, 3), -f.count, f.first))
-    return [Entity(f.type, f.name, collector.surface(f), f.count) for f in ranked]
+    _merge_prefixes(collector.found)
+    ranked = sorted(collector.found.values(), key=lambda f: (_ORDER.get(f.type, 3), -f.count, f.first))
+    return [Entity(f.type, f.name, collector.surface(f), f.count) for f in ranked] + _dates(doc, months)
+
+
+_ORDER = {t: i for i, t in enumerate(TYPES)}
+
+
+def _written_ha(doc: Document, key_position: int) -> bool:
+    return doc.text[doc.key_map[key_position]] == "ه"
+
+
+def _written_alef_maqsura(doc: Document, key_position: int) -> bool:
+    return doc.text[doc.key_map[key_position]] == "ى"
+
+
+def _dates(doc: Document, months: list[tuple[int, int, int]]) -> list[Entity]:
+    """Dates as entities named by their ISO 8601 form (``2021-06-16``; ``--06-16`` without a
+    year), so ``16 يونيو`` and ``١٦ حزيران`` are one entity; in order of first mention."""
+    if not months:
+        return []
+    found: dict[str, list[str]] = {}
+    for mention in dates_from_hits(doc, months):
+        found.setdefault(mention.iso, []).append(_clean(doc.text[mention.start : mention.end]))
+    return [Entity(DATE, iso, tuple(dict.fromkeys(forms)), len(forms)) for iso, forms in found.items()]
 
 
 def _resolve(names: list[tuple[int, int, int]], length: int) -> dict[int, tuple[int, int, int]]:
@@ -258,7 +317,7 @@ def _resolve(names: list[tuple[int, int, int]], length: int) -> dict[int, tuple[
     occupied = bytearray(length)
     starts: dict[int, tuple[int, int, int]] = {}
     for start, end, index in names:
-        if not any(occupied[start:end]):
+        if occupied.find(1, start, end) < 0:
             starts[start] = (start, end, index)
             occupied[start:end] = b"\x01" * (end - start)
     return dict(sorted(starts.items()))
@@ -273,26 +332,25 @@ def _patterns(
 ) -> list[tuple[str, str, int, int]]:
     """Persons after titles and organisations after head nouns, as ``(type, name, start, end)``.
     Gazetteer names inside an organisation's name become part of it (``جامعة القاهرة``); a
-    longer organisation replaces a shorter known one (``مجلس الأمن السيبراني``)."""
+    longer organisation replaces a shorter known one (``مجلس الأمن السيبراني``). Organisations
+    are read first, so one inside a title's modifiers counts and the title's walk steps over it
+    (``المتحدث باسم وزارة الصحة في صنعاء أنيس الأصبحي``)."""
     triggers.sort(key=lambda t: (t[0], -t[1]))
     name_starts = sorted(starts)
     named = bytearray(len(key))  # positions inside a gazetteer name
     for start, end, _ in starts.values():
         named[start:end] = b"\x01" * (end - start)
+    in_title = bytearray(len(key))  # positions inside a title itself (رئيس مجلس ...): no heads
+    for start, end, kind, _ in triggers:
+        if kind == _TITLE:
+            in_title[start + 1 : end] = b"\x01" * (end - start - 1)
     found: list[tuple[str, str, int, int]] = []
+    orgs: dict[int, int] = {}  # organisation start -> end
     last_end = -1
     for start, end, kind, index in triggers:
-        if start < last_end:
+        if kind == _TITLE or start < last_end or in_title[start]:
             continue
         known = starts.get(start)
-        if kind == _TITLE:
-            if known is not None or named[start]:
-                continue
-            last_end = end
-            for p_start, p_end in _persons_after(key, end, gazetteer, starts):
-                found.append((PERSON, collector.display(p_start, p_end), p_start, p_end))
-                last_end = p_end  # a title word inside the name (حسن شيخ محمود) is no trigger
-            continue
         if (known is None and named[start]) or (
             known is not None and gazetteer.canon[known[2]][0] != ORGANIZATION
         ):
@@ -309,8 +367,20 @@ def _patterns(
         else:  # a quoted name: drop the quote marks
             name = collector.display(start, end) + " " + collector.display(inner_start, inner_end)
         found.append((ORGANIZATION, name, start, org[1]))
+        orgs[start] = org[1]
         for inside in name_starts[bisect_left(name_starts, start) : bisect_left(name_starts, org[1])]:
             starts.pop(inside, None)
+    in_org = bytearray(len(key))
+    for start, end in orgs.items():
+        in_org[start:end] = b"\x01" * (end - start)
+    last_end = -1
+    for start, end, kind, _ in triggers:
+        if kind != _TITLE or start < last_end or in_org[start] or start in starts or named[start]:
+            continue
+        last_end = end
+        for p_start, p_end in _persons_after(key, end, gazetteer, starts, orgs, collector.doc):
+            found.append((PERSON, collector.display(p_start, p_end), p_start, p_end))
+            last_end = p_end  # a title word inside the name (حسن شيخ محمود) is no trigger
     return found
 
 
@@ -325,7 +395,12 @@ def _tokens(key: str, position: int) -> tuple[int, int] | None:
 
 
 def _persons_after(
-    key: str, position: int, gazetteer: Gazetteer, starts: Mapping[int, tuple[int, int, int]]
+    key: str,
+    position: int,
+    gazetteer: Gazetteer,
+    starts: Mapping[int, tuple[int, int, int]],
+    orgs: Mapping[int, int],
+    doc: Document,
 ) -> list[tuple[int, int]]:
     """Names after a title: skip modifiers (words with the article, coordinated ones, a
     preposition and its object, known places and organisations), then read the name.
@@ -338,6 +413,12 @@ def _persons_after(
         if token is None:
             break
         s, e = token
+        org_end = orgs.get(s)
+        if org_end is not None:  # an organisation found by its head noun: a modifier
+            if after_name:
+                break
+            position, expecting_object = org_end, False
+            continue
         known = starts.get(s)
         if known is not None:
             if gazetteer.canon[known[2]][0] == PERSON:
@@ -357,6 +438,12 @@ def _persons_after(
         if word in _PREPOSITIONS:
             position, expecting_object = e, True
             continue
+        if word in _MODIFIER_NOUNS:
+            position = e
+            continue
+        if word[0] in "بل" and (word[1:] in gazetteer.head_words or word[1:] in _MODIFIER_NOUNS):
+            position = e  # بمجلس النواب, لولاية الطارف: a prepositional modifier, then its complement
+            continue
         if after_name:
             if not word.startswith("وال"):
                 break
@@ -365,9 +452,11 @@ def _persons_after(
         if word.startswith(("ال", "لل", "وال")) or word in gazetteer.title_words:
             position = e
             continue
-        if word in gazetteer.stopwords:
+        if word in gazetteer.stopwords and not (
+            word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1)
+        ):
             break
-        name = _name(key, s, gazetteer, starts)
+        name = _name(doc, s, gazetteer, starts)
         if name is None:
             break
         persons.append(name)
@@ -376,7 +465,7 @@ def _persons_after(
 
 
 def _name(
-    key: str, position: int, gazetteer: Gazetteer, starts: Mapping[int, tuple[int, int, int]]
+    doc: Document, position: int, gazetteer: Gazetteer, starts: Mapping[int, tuple[int, int, int]]
 ) -> tuple[int, int] | None:
     """A personal name of two or three parts starting at ``position``, or None.
 
@@ -384,9 +473,11 @@ def _name(
     A family name with the article ends the name (فراس الهواري): after one part always, after two
     only a nisba (محمد شياع السوداني). A third part that looks like a verbal noun (توسيع, إطلاق) is
     the object of the sentence's verb, not a name."""
+    key = doc.key
     parts: list[tuple[int, int]] = []
     part_start = -1
     pending = False  # a connector waits for its word
+    connected = False  # the last part is a connector and its word (بن أحمد)
     while len(parts) < _MAX_NAME_TOKENS:
         token = _tokens(key, position)
         if token is None:
@@ -397,14 +488,20 @@ def _name(
             not word.isalpha()
             or len(word) < 2
             or ((parts or pending) and s in starts)
-            or word in gazetteer.stopwords
-            or word in gazetteer.title_words
+            or (
+                word in gazetteer.stopwords
+                and not pending
+                and not (word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1))
+            )
+            or (word in gazetteer.title_words and not pending)  # عبد الله
+            or word in _MODIFIER_NOUNS
             or ((parts or pending) and word.startswith("و"))
             or (not parts and not pending and word.startswith(_FUTURE) and len(word) >= 5)
         ):
             break
         if word.startswith("ال") and not pending:
-            if not parts or (len(parts) == 2 and not word.endswith("ي")):
+            # سلطان بن أحمد الجابر: a family name after a connector part need not be a nisba
+            if not parts or (len(parts) == 2 and not word.endswith("ي") and not connected):
                 break
             parts.append((s, e))
             break
@@ -412,11 +509,12 @@ def _name(
             break
         if pending:
             parts.append((part_start, e))
-            pending = False
+            pending, connected = False, key[part_start:s].strip() in _PATRONYMICS
         elif word in _CONNECTORS:
             part_start, pending = s, True
         else:
             parts.append((s, e))
+            connected = False
         position = e
     if len(parts) < 2:
         return None
@@ -459,7 +557,9 @@ def _organization_after(
         return None
     s, e = token
     word = key[s:e]
-    if word == '"':  # وكالة "تاس"
+    if word == '"':  # وكالة "تاس"; after الحكومة a quotation is what it says, not a name
+        if definite:
+            return None
         position, inner = e, None
         for _ in range(6):
             token = _tokens(key, position)
@@ -522,7 +622,7 @@ def _organization_after(
             continue
         if not w.isalpha() or w in gazetteer.stopwords or w in gazetteer.title_words:
             break
-        if definite and not words and not w.endswith(_ADJECTIVE_ENDINGS):
+        if definite and not words and not w.endswith(_ADJECTIVE_ENDINGS) and w not in _GENERAL:
             break  # "الحزب الدستوري" names a party; "الهيئة النتائج" is a verb's subject and object
         if words and w.startswith("بال") and (ts + 1) in starts:
             # الجامعة الأمريكية بالقاهرة: a known place after "بـ" belongs to the name
@@ -557,6 +657,7 @@ def _organization_after(
 
 
 _ADJECTIVE_ENDINGS = ("ي", "يه", "يا", "ا")
+_GENERAL = frozenset(("العام", "العامه"))  # المديرية العامة للغابات, المؤسسة العامة لمياه الشرب
 
 
 def _relative_participle(key: str, word: str, end: int) -> bool:
@@ -591,6 +692,41 @@ def _word_hits(key: str, word: str) -> list[tuple[int, int]]:
     return hits
 
 
+def _plausible_name(folded: str, gazetteer: Gazetteer) -> bool:
+    """Two to five words, none a stopword, a title or head word, or a known place or
+    organisation (a speaker the statement extractor named by a description is no person)."""
+    words = folded.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    for word in words:
+        if (
+            not word.isalpha()
+            or (word in gazetteer.stopwords and word not in _CONNECTORS and word not in _NAME_NOT_PREPOSITION)
+            or word in gazetteer.title_words
+            or word in _MODIFIER_NOUNS
+        ):
+            return False
+        index = gazetteer.aliases.get(word)
+        if index is not None and gazetteer.canon[index][0] != PERSON:
+            return False
+    return True
+
+
+def _merge_prefixes(found: dict[str, _Found]) -> None:
+    """A person whose name begins another person's (سهام البوغديري, سهام البوغديري نمصية) is
+    that person: fold its mentions into the longer name."""
+    keys = sorted(k for k, e in found.items() if e.type == PERSON)
+    for i, key in enumerate(keys[:-1]):
+        longer = keys[i + 1]
+        if longer.startswith(key + " "):
+            shorter, target = found.pop(key), found[longer]
+            # Often one mention read twice (a title's walk stopped early, the speaker is whole).
+            target.count = max(target.count, shorter.count)
+            target.first = min(target.first, shorter.first)
+            for form, where in shorter.forms.items():
+                target.forms.setdefault(form, where)
+
+
 def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
     """Speakers as persons, and a person's last name alone as a mention of that person
     (أنتونوف), found with one small automaton over all the names (linear in the text however
@@ -602,15 +738,17 @@ def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
             parts.setdefault(known.split(" ", 1)[0], known)
             parts.setdefault(known.rsplit(" ", 1)[1], known)
     searched: dict[str, tuple[str, str]] = {}  # folded name -> (kind, speaker or person key)
-    for speaker in speakers:
-        folded = " ".join(matching_key(speaker).split())
-        if not any(char.isalpha() for char in folded) or folded.startswith("ال"):
+    for speaker in dict.fromkeys(speakers):  # a speaker of many statements is looked at once
+        folded = _folded(speaker)
+        if _LETTER_RE.search(folded) is None or folded.startswith("ال"):
             continue  # no name at all, or a description ("المتحدث باسم الوزارة")
         index = gazetteer.aliases.get(folded)
         if index is not None and gazetteer.canon[index][0] != PERSON:
             continue
         if folded in collector.found or folded in parts or folded in searched:
             continue
+        if index is None and not _plausible_name(folded, gazetteer):
+            continue  # "خبراء", "جيسوس في", "مدير الغابات لولاية الطارف": not a name
         if index is not None and gazetteer.canon_keys[index] in collector.found:
             continue
         searched[folded] = ("speaker", speaker)

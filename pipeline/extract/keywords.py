@@ -100,11 +100,12 @@ def extract_keywords(doc: Document, stopwords: Stopwords, limit: int = 10) -> li
     for _score, phrase in candidates:
         if len(chosen) >= limit:
             break
-        if all(w in used for w in phrase) or any(set(phrase) <= set(c) for c in chosen):
+        # Every word already used: nothing new (this also covers a phrase inside a chosen one).
+        if used.issuperset(phrase):
             continue
-        if len(phrase) > 1 and any(set(c) <= set(phrase) for c in chosen if len(c) == 1):
+        if len(phrase) > 1 and not used.isdisjoint(phrase):
             # A phrase that contains a chosen word replaces it.
-            chosen = [c for c in chosen if not (len(c) == 1 and set(c) <= set(phrase))]
+            chosen = [c for c in chosen if not (len(c) == 1 and c[0] in phrase)]
         chosen.append(phrase)
         used.update(phrase)
     return [_display(doc, phrase, stops) for phrase in chosen]

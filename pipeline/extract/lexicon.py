@@ -7,6 +7,7 @@ diacritics or tanwin matches every spelling of the text. Each file's header says
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ class Trigger:
     kind: str  # verb | participle | document (جاء في البيان) | carrier (نقلت رويترز عن) | attribution (حسب)
     prepositions: frozenset[str]  # keys of prepositions that introduce nominal content
     prefixed: bool  # the form carries و/ف: it starts a new clause
+    # "+=" in the lexicon: the direct object opens the content ("متهمة الجيش باستهداف القوافل").
+    object_content: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +43,28 @@ class PhraseSet:
         """Length in tokens of the longest phrase starting at ``tokens[index]`` (0 if none)."""
         if index >= len(tokens):
             return 0
+        phrases = self.by_first.get(tokens[index])
+        if phrases is None:  # the common case: return before any other work
+            return 0
         stop = len(tokens) if end is None else min(end, len(tokens))
-        for phrase in self.by_first.get(tokens[index], ()):
-            if index + len(phrase) <= stop and tuple(tokens[index : index + len(phrase)]) == phrase:
-                return len(phrase)
+        for phrase in phrases:
+            length = len(phrase)
+            if index + length > stop:
+                continue
+            if length == 1:
+                return 1
+            if tuple(tokens[index : index + length]) == phrase:
+                return length
         return 0
 
     def __contains__(self, token: object) -> bool:
         return any(len(p) == 1 for p in self.by_first.get(token, ())) if isinstance(token, str) else False
 
 
-@dataclass(frozen=True, slots=True)
+ROLE_TRIGGER, ROLE_TITLE, ROLE_CARRIER, ROLE_POINTER = 1, 2, 4, 8
+
+
+@dataclass(frozen=True)
 class Lexicons:
     triggers: Mapping[str, Trigger]  # key form (with its prefix) -> trigger
     titles: frozenset[str]  # keys of title words without ال
@@ -68,6 +82,25 @@ class Lexicons:
     current_speaker_words: frozenset[str]
     content_nouns: frozenset[str]  # without ال
     speaker_cues: frozenset[str]
+    # Common nouns of places that take a genitive inside a title ("مدير المياه في ريف دمشق").
+    place_heads: frozenset[str] = frozenset()
+    # Phrases that point back at a quotation instead of a reporting verb ("«…»، بهذه الكلمات افتتح…").
+    quote_pointers: PhraseSet = PhraseSet({})
+
+    @functools.cached_property
+    def roles(self) -> Mapping[str, int]:
+        """Key -> bit set of ROLE_* (trigger, title, carrier, pointer): one lookup finds them all.
+        Read-only like every lexicon (a mappingproxy over a dict built once)."""
+        roles: dict[str, int] = {}
+        for words, role in (
+            (self.triggers, ROLE_TRIGGER),
+            (self.title_forms, ROLE_TITLE),
+            (self.carriers.by_first, ROLE_CARRIER),
+            (self.quote_pointers.by_first, ROLE_POINTER),
+        ):
+            for word in words:
+                roles[word] = roles.get(word, 0) | role
+        return MappingProxyType(roles)
 
 
 def read_entries(path: Path) -> list[str]:
@@ -115,27 +148,23 @@ def _triggers(
         found.setdefault(form, trigger)
 
     for line in verbs:
-        words = line.split()
-        forms = [w for w in words if not w.startswith("+")]
-        preps = frozenset(matching_key(w[1:]) for w in words if w.startswith("+") and len(w) > 1)
+        forms, preps, objects = _verb_line(line)
         if not forms:
             continue
         lemma, base = forms[0], matching_key(forms[0])
         variants = [base + ending for ending in _VERB_ENDINGS] + [matching_key(f) for f in forms[1:]]
         for variant in variants:
             for prefix in _VERB_PREFIXES:
-                add(prefix + variant, Trigger(lemma, "verb", preps, bool(prefix)))
+                add(prefix + variant, Trigger(lemma, "verb", preps, bool(prefix), objects))
     for line in participles:
-        words = line.split()
-        forms = [w for w in words if not w.startswith("+")]
-        preps = frozenset(matching_key(w[1:]) for w in words if w.startswith("+") and len(w) > 1)
+        forms, preps, objects = _verb_line(line)
         if not forms:
             continue
         lemma, base = forms[0], matching_key(forms[0])
         stem = base[:-1] if base.endswith("ا") else base
         for variant in (base, stem + "ه", stem + "ين", stem + "ون", stem + "تين", stem + "ات"):
-            add(variant, Trigger(lemma, "participle", preps, False))
-            add("و" + variant, Trigger(lemma, "participle", preps, True))
+            add(variant, Trigger(lemma, "participle", preps, False, objects))
+            add("و" + variant, Trigger(lemma, "participle", preps, True, objects))
     for kind, lines in (("document", document_verbs), ("carrier", carrier_verbs)):
         for line in lines:
             for form in line.split():
@@ -150,6 +179,14 @@ def _triggers(
             for prefix in _VERB_PREFIXES:
                 found.setdefault(prefix + base, Trigger(words[0], "attribution", frozenset(), bool(prefix)))
     return found
+
+
+def _verb_line(line: str) -> tuple[list[str], frozenset[str], bool]:
+    """Forms, content prepositions (+على) and the object flag (+=) of a verb or participle line."""
+    words = line.split()
+    forms = [w for w in words if not w.startswith("+")]
+    preps = frozenset(matching_key(w[1:]) for w in words if w.startswith("+") and len(w) > 1 and w != "+=")
+    return forms, preps, "+=" in words
 
 
 def load_lexicons(config_dir: Path) -> Lexicons:
@@ -186,4 +223,6 @@ def load_lexicons(config_dir: Path) -> Lexicons:
         current_speaker_words=frozenset(matching_key(e) for e in entries("current_speaker_words")),
         content_nouns=frozenset(strip_article(matching_key(e)) for e in entries("content_nouns")),
         speaker_cues=frozenset(matching_key(e) for e in entries("speaker_cues")),
+        place_heads=frozenset(strip_article(matching_key(e)) for e in entries("place_heads")),
+        quote_pointers=phrase_set(entries("quote_pointers")),
     )

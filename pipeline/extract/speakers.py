@@ -27,6 +27,8 @@ SPEAKER_TYPES = (PERSON, ORGANIZATION, GROUP, DOCUMENT, ANONYMOUS, UNKNOWN)
 TITLE_PREPOSITIONS = frozenset({"لدي", "في", "باسم", "عن", "الي", "من", "ل", "ب"})
 # Name parts that bind to the next word: عبد الرحمن، بن سلمان، أبو مازن.
 _NAME_LINKS = frozenset({"عبد", "بن", "ابن", "بنت", "ابو", "ابي", "ال", "ام", "ولد"})
+# Prepositions never inside a name: "جيسوس في المؤتمر الصحفي" names جيسوس. (باسم is also a name.)
+_NAME_BREAKS = frozenset({"في", "من", "عن", "الي", "لدي", "خلال"})
 _NAME_MAX_TOKENS = 6
 _SEARCH_WINDOW = 200
 _DEFINITE_PREFIXES = ("ال", "لل", "وال", "بال", "فال", "كال")
@@ -76,7 +78,7 @@ def parse_mention(
         return None
     surface = " ".join(displays)
     first = keys[0]
-    if any(k in lexicons.current_speaker_words for k in keys):
+    if not lexicons.current_speaker_words.isdisjoint(keys):
         # "سموه"، "المسؤول ذاته": the current speaker, unless a name comes with it.
         kept = [i for i, k in enumerate(keys) if k not in lexicons.current_speaker_words]
         rest = [keys[i] for i in kept]
@@ -86,18 +88,28 @@ def parse_mention(
         if not person.name_keys:
             return Mention(PERSON, surface, "", (), None, (), current=True)
         return person
-    bare = [strip_article(k) for k in keys]
     if lexicons.documents.match(keys, 0):
         return Mention(DOCUMENT, surface, surface, tuple(keys), None, ())
     if lexicons.groups.match(keys, 0):
         return Mention(GROUP, surface, surface, tuple(keys), None, ())
     if lexicons.organizations.match(keys, 0) or lexicons.media.match(keys, 0):
         return Mention(ORGANIZATION, surface, surface, tuple(keys), None, ())
+    bare = [strip_article(k) for k in keys[:8]]  # anonymous phrases are short
     if lexicons.anonymous.match(bare, 0) and (not is_definite(first) or bare[0] not in lexicons.titles):
         return Mention(ANONYMOUS, surface, surface, tuple(keys), None, ())
     if is_title_word(first, lexicons):
         return _parse_person(keys, displays, lexicons, surface, loose)
+    if len(keys) > 1 and _is_nisba(first) and not is_definite(keys[1]) and keys[1] not in _NAME_LINKS:
+        # A nationality before a name ("البرتغالي جورجي جيسوس مدرب الهلال"): part of the title.
+        person = _parse_name_first(keys[1:], displays[1:], lexicons, surface)
+        title = f"{person.title} {displays[0]}" if person.title else displays[0]
+        return replace(person, title=title, title_keys=(*person.title_keys, first))
     return _parse_name_first(keys, displays, lexicons, surface)
+
+
+def _is_nisba(token: str) -> bool:
+    """A definite relative adjective (البرتغالي، الروسي): a nationality or origin."""
+    return is_definite(token) and token.endswith("ي") and len(token) >= 6
 
 
 def merge_apposition(main: Mention | None, apposition: Mention | None) -> Mention | None:
@@ -135,7 +147,9 @@ def _parse_person(
             index += 1
             continue
         if token in TITLE_PREPOSITIONS and index + 1 < len(keys):
-            genitives = 1 if _institution(keys[index + 1], lexicons) else 0
+            following = keys[index + 1]
+            # An institution or a place noun takes one genitive (باسم حركة حماس، في ريف دمشق).
+            genitives = 1 if _institution(following, lexicons) or following in lexicons.place_heads else 0
             index += 2
             continue
         if _attached_preposition(token, lexicons) and index + 1 < len(keys):
@@ -187,7 +201,11 @@ def _name_end(keys: list[str], start: int, lexicons: Lexicons, max_units: int = 
     unit_was_linked = False  # the last unit started with a link word (بن أحمد)
     while index < len(keys) and index - start < _NAME_MAX_TOKENS:
         token = keys[index]
-        if index > start and not linked and (is_title_word(token, lexicons) or token.startswith("وال")):
+        if (
+            index > start
+            and not linked
+            and (is_title_word(token, lexicons) or token.startswith("وال") or token in _NAME_BREAKS)
+        ):
             break
         if not linked:
             if is_definite(token) and units >= 2 and not unit_was_linked:

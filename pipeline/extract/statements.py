@@ -8,8 +8,10 @@ for each one:
 * the speaker phrase right after the verb (VSO, the norm in news Arabic) up to a stop word, a
   comma or the complement; none means the current speaker (وأضاف، وتابع، مشيراً…);
 * the complement: a colon or an adjacent quotation (direct), إن/أن and their forms or the verb's
-  own preposition (شدد على…) (indirect, or mixed when the words embed quotation marks), or a
-  quotation just before the verb («…»، قال الوزير);
+  own preposition (شدد على…، أشاد بالدور…) (indirect, or mixed when the words embed quotation
+  marks), a verbal-noun object (أعلن البنك، مساء الخميس، تثبيت…؛ نفت القوات عرقلة…), or a
+  quotation just before the verb («…»، قال الوزير) or before a pointer (بهذه الكلمات افتتح…);
+  a verb with a speaker but no complement (علّق المدرب على الفوز قائلاً…) makes the speaker current;
 * the span: the quotation's inner text for direct speech, else from after the complementizer to
   the end of the clause (the next trigger, a carrier phrase such as "وفق ما أوردته", "على حد
   وصفه", or the sentence end);
@@ -19,7 +21,8 @@ Everything runs over key tokens (folded words, so lexicons match every spelling)
 map back exactly to the display text. Work is linear in the text: each trigger scans a bounded
 window of tokens. A work budget bounds hostile input: statements are looked for in the first
 ``MAX_TEXT_CHARS`` characters (some 30 long articles) and at most ``MAX_TRIGGERS`` reporting words
-are examined; real articles stay far below both.
+are examined; real articles stay far below both. What the budget skipped is reported, not hidden:
+``extract_statements_report`` returns it with the statements (``Extraction.truncated``).
 """
 
 from __future__ import annotations
@@ -27,34 +30,49 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate, compress, repeat
+from operator import sub
 
-from pipeline.extract.lexicon import Lexicons, Trigger, strip_article
+from pipeline.extract.lexicon import (
+    ROLE_CARRIER,
+    ROLE_POINTER,
+    ROLE_TITLE,
+    ROLE_TRIGGER,
+    Lexicons,
+    Trigger,
+    strip_article,
+)
 from pipeline.extract.speakers import (
     TITLE_PREPOSITIONS,
     UNKNOWN_SPEAKER,
     Mention,
     Speaker,
     SpeakerRegistry,
+    is_definite,
     is_title_word,
     merge_apposition,
     parse_mention,
 )
 from pipeline.text.document import Document
-from pipeline.text.normalize import QUOTE_MARKS
+from pipeline.text.normalize import DIACRITICS, QUOTE_MARKS, matching_key
 from pipeline.text.quotes import Quote
 
-__all__ = ["Speaker", "Statement", "extract_statements"]
+__all__ = ["Extraction", "Speaker", "Statement", "extract_statements", "extract_statements_report"]
 
 MAX_TEXT_CHARS = 200_000
 MAX_TRIGGERS = 1_500
 _MAX_OBSERVED = 1_500
-_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+# A token (a word with its diacritics, or one other character) with the spaces before it. Linear:
+# possessive repeats never give characters back, and a run of spaces at the very end matches
+# (with \\Z) instead of failing from each of its positions in turn.
+_SPACED_TOKEN_RE = re.compile(f"\\s*+(?:\\w[\\w{DIACRITICS}]*+|[{DIACRITICS}]++|[^\\w\\s]|\\Z)")
 _COMPLEMENTIZERS = frozenset(
     prefix + "ان" + suffix
     for prefix in ("", "ب", "ف")
     for suffix in ("", "ه", "ها", "هم", "هما", "هن", "ني", "نا", "ي", "ك", "كم")
 )
 _COMMAS = frozenset({"،", ","})
+_POINTER_GAP = _COMMAS | frozenset("-–—")
 _CLAUSE_PUNCTUATION = frozenset("،,:؛;.!?؟…")
 _TRIM_PUNCTUATION = frozenset("،,:؛;-–—")
 # A trigger right after these starts a new clause even without و/ف (datelines "الرباط –", "/ وام /").
@@ -79,12 +97,30 @@ class Statement:
     via: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Statements and whether the work budget cut the search short (hostile or huge input)."""
+
+    statements: list[Statement]
+    chars_skipped: int = 0  # display characters past MAX_TEXT_CHARS, never looked at
+    triggers_skipped: int = 0  # reporting-word candidates past MAX_TRIGGERS, never examined
+
+    @property
+    def truncated(self) -> bool:
+        return bool(self.chars_skipped or self.triggers_skipped)
+
+
 def extract_statements(doc: Document, lexicons: Lexicons) -> list[Statement]:
     """Statements of ``doc`` in document order. Never raises: a failure yields no statements."""
+    return extract_statements_report(doc, lexicons).statements
+
+
+def extract_statements_report(doc: Document, lexicons: Lexicons) -> Extraction:
+    """Statements plus what the work budget skipped, so callers can report truncation."""
     try:
-        return _extract(doc, lexicons)
+        return _extract_report(doc, lexicons)
     except Exception:  # the contract is "never raises"; property tests call _extract directly
-        return []
+        return Extraction([])
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +145,23 @@ class _Tokens:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        key_end = doc.key_offset(MAX_TEXT_CHARS) if len(doc.text) > MAX_TEXT_CHARS else len(doc.key)
-        matches = list(_TOKEN_RE.finditer(doc.key, 0, key_end))
-        self.keys: list[str] = [match.group() for match in matches]
-        self.starts: list[int] = [match.start() for match in matches]
-        self.ends: list[int] = [match.end() for match in matches]
+        text = doc.text
+        # Tokens of the display text (a word keeps its diacritics), each with the spaces before
+        # it: they are contiguous from offset 0, so running sums of their lengths (C loops, no
+        # match objects) give every token's end. Keys are the tokens folded in one pass.
+        spaced = _SPACED_TOKEN_RE.findall(text, 0, MAX_TEXT_CHARS)
+        while spaced and (not spaced[-1] or spaced[-1].isspace()):
+            spaced.pop()  # the end of the text: trailing spaces and the empty match at \Z
+        self.text_ends: list[int] = list(accumulate(map(len, spaced)))
+        displays = list(map(str.lstrip, spaced))
+        self.text_starts: list[int] = list(map(sub, self.text_ends, map(len, displays)))
+        if "\x00" in text:  # the join separator: fold token by token
+            self.keys: list[str] = [matching_key(word) for word in displays]
+        else:
+            self.keys = matching_key("\x00".join(displays)).split("\x00") if displays else []
+        if "" in self.keys:  # a diacritic with no letter before it: a mark token of its own
+            self.keys = [key or display for key, display in zip(self.keys, displays, strict=True)]
+        self.starts, self.ends = self.text_starts, self.text_ends
         count = len(self.keys)
         self.count = count
         self.quoted = [False] * count
@@ -121,40 +169,40 @@ class _Tokens:
         self.closing: dict[int, Quote] = {}
         self.quote_end_token: dict[int, int] = {}
         last_end = -1
+        text_starts = self.text_starts
         for quote in doc.quotes:
             if quote.start < last_end:
                 continue  # nested: the outer quotation decides
             last_end = quote.end
-            first = self.token_at(doc.key_offset(quote.start))
-            stop = self.token_at(doc.key_offset(quote.inner_end))
+            # Tokens never start inside a display character's diacritics, so the display offsets
+            # of token starts order exactly like the key offsets.
+            first = bisect_left(text_starts, quote.start)
+            stop = bisect_left(text_starts, quote.inner_end, first)
             self.opening[first] = quote
             if stop > first + 1:
                 self.quoted[first + 1 : stop] = [True] * (min(stop, count) - first - 1)
-            after = self.token_at(doc.key_offset(quote.end)) if quote.closed else stop
+            after = bisect_left(text_starts, quote.end, stop) if quote.closed else stop
             for index in range(stop, min(after, count)):
                 self.closing[index] = quote  # every token of the closing mark ('' is two)
             self.quote_end_token[first] = max(after, first + 1)
 
-    def token_at(self, key_offset: int) -> int:
-        return bisect_left(self.starts, key_offset)
+    def token_at_text(self, text_offset: int) -> int:
+        """The first token starting at or after a display offset."""
+        return bisect_left(self.text_starts, text_offset)
 
     def is_word(self, index: int) -> bool:
         return self.keys[index][0].isalnum()
 
     def complementizer(self, index: int) -> bool:
         """إن/أن and their forms; not آن, a name that folds to the same key."""
-        return (
-            self.keys[index] in _COMPLEMENTIZERS
-            and self.doc.text[self.doc.key_map[self.starts[index]]] != "آ"
-        )
+        return self.keys[index] in _COMPLEMENTIZERS and self.doc.text[self.text_starts[index]] != "آ"
 
     def display_word(self, index: int) -> str:
-        start, end = self.display(index, index + 1)
-        return self.doc.text[start:end]
+        return self.doc.text[self.text_starts[index] : self.text_ends[index]]
 
     def display(self, first: int, last: int) -> tuple[int, int]:
         """Display span of tokens ``[first, last)``."""
-        return self.doc.text_span(self.starts[first], self.ends[last - 1])
+        return self.text_starts[first], self.text_ends[last - 1]
 
     def words(self, indices: list[int]) -> tuple[list[str], list[str]]:
         """Keys and display forms of word tokens; tokens glued together (دوك-غيون) are one word."""
@@ -163,13 +211,13 @@ class _Tokens:
         text = self.doc.text
         previous = -2
         for index in indices:
-            start, end = self.display(index, index + 1)
+            word = text[self.text_starts[index] : self.text_ends[index]]
             if index == previous + 1 and self.starts[index] == self.ends[previous] and keys:
                 keys[-1] += self.keys[index]
-                displays[-1] += text[start:end]
+                displays[-1] += word
             else:
                 keys.append(self.keys[index])
-                displays.append(text[start:end])
+                displays.append(word)
             previous = index
         return keys, displays
 
@@ -184,16 +232,36 @@ class _Context:
         self.current: int | None = None
         self.observed = 0
         self.used_quotes: set[int] = set()
+        self.mentions: dict[tuple[object, ...], Mention | None] = {}
         self.quote_starts = [q.start for q in doc.quotes]
         keys = self.tokens.keys
-        # Positions of candidate words, found once with C-speed membership tests.
-        self.trigger_positions = [i for i, key in enumerate(keys) if key in lexicons.triggers]
-        self.title_positions = [i for i, key in enumerate(keys) if key in lexicons.title_forms]
+        # Positions of candidate words: one C pass (map/compress) finds every word with a role,
+        # then a short Python loop over those few sorts them by role.
+        roles = list(map(lexicons.roles.get, keys, repeat(0)))
+        self.trigger_positions: list[int] = []
+        self.title_positions: list[int] = []
+        self.carrier_positions: list[int] = []
+        self.pointer_positions: list[int] = []
+        for index in compress(range(len(keys)), roles):
+            role = roles[index]
+            if role & ROLE_TRIGGER:
+                self.trigger_positions.append(index)
+            if role & ROLE_TITLE:
+                self.title_positions.append(index)
+            if role & ROLE_CARRIER:
+                self.carrier_positions.append(index)
+            if role & ROLE_POINTER:
+                self.pointer_positions.append(index)
 
     def mention(self, indices: list[int], *, loose: bool = False) -> Mention | None:
         if not indices:
             return None
-        return parse_mention(*self.tokens.words(indices), self.lexicons, loose=loose)
+        keys, displays = self.tokens.words(indices)
+        # The same phrases recur in an article (a surname, a title): parse each once.
+        cache_key = (*keys, *displays, loose)
+        if cache_key not in self.mentions:
+            self.mentions[cache_key] = parse_mention(keys, displays, self.lexicons, loose=loose)
+        return self.mentions[cache_key]
 
     def resolve(self, mention: Mention | None) -> int | None:
         if mention is None:
@@ -204,14 +272,18 @@ class _Context:
 
 
 def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
-    if not doc.key:
-        return []
+    return _extract_report(doc, lexicons).statements
+
+
+def _extract_report(doc: Document, lexicons: Lexicons) -> Extraction:
+    if not doc.text:
+        return Extraction([])
     ctx = _Context(doc, lexicons)
     tokens = ctx.tokens
     headings = [(b.start, b.end) for b in doc.blocks if b.heading]
     heading_starts = {start for start, _ in headings}
     sentences = [
-        (tokens.token_at(doc.key_offset(start)), tokens.token_at(doc.key_offset(min(end, MAX_TEXT_CHARS))))
+        (tokens.token_at_text(start), tokens.token_at_text(min(end, MAX_TEXT_CHARS)))
         for start, end in doc.sentences
         if start < MAX_TEXT_CHARS and not _in_heading(start, headings, heading_starts)
     ]
@@ -221,14 +293,20 @@ def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
         _observe_names(ctx, first, last)
     found: list[_Found] = []
     examined = 0
+    triggers_skipped = 0
     for first, last in sentences:
         if examined >= MAX_TRIGGERS:
+            # Candidates from here on (an upper bound of what was skipped: not all would qualify).
+            triggers_skipped = len(ctx.trigger_positions) - bisect_left(ctx.trigger_positions, first)
             break
-        triggers = _triggers(ctx, first, last)[: MAX_TRIGGERS - examined]
+        triggers = _triggers(ctx, first, last)
+        if len(triggers) > MAX_TRIGGERS - examined:
+            triggers_skipped += len(triggers) - (MAX_TRIGGERS - examined)
+            triggers = triggers[: MAX_TRIGGERS - examined]
         if not triggers:
             continue
         examined += len(triggers)
-        via = _via(tokens, first, last, lexicons)
+        via = _via(ctx, first, last)
         for position, (index, trigger) in enumerate(triggers):
             limit = triggers[position + 1][0] if position + 1 < len(triggers) else last
             result = _statement(ctx, index, trigger, first, limit, last)
@@ -246,7 +324,7 @@ def _extract(doc: Document, lexicons: Lexicons) -> list[Statement]:
         speaker = UNKNOWN_SPEAKER if item.entity is None else ctx.registry.speaker(item.entity)
         text = doc.text[item.span[0] : item.span[1]]
         statements.append(Statement(speaker, item.verb, item.kind, item.span, text, item.via))
-    return statements
+    return Extraction(statements, max(0, len(doc.text) - MAX_TEXT_CHARS), triggers_skipped)
 
 
 def _in_heading(start: int, headings: list[tuple[int, int]], heading_starts: set[int]) -> bool:
@@ -263,7 +341,9 @@ def _observe_names(ctx: _Context, first: int, last: int) -> None:
         index = positions[position]
         if index < reached or tokens.quoted[index]:
             continue
-        phrase, end = _subject(ctx, index, last, frozenset())
+        # Right after a reporting verb, the verb's own prepositions end the phrase (أشاد الوزير بالدور).
+        trigger = ctx.lexicons.triggers.get(tokens.keys[index - 1]) if index > first else None
+        phrase, end = _subject(ctx, index, last, trigger.prepositions if trigger else frozenset())
         mention = ctx.mention(phrase, loose=True)
         if mention is not None and mention.name_keys and mention.type == "person":
             ctx.registry.observe(mention)
@@ -305,7 +385,27 @@ def _triggers(ctx: _Context, first: int, last: int) -> list[tuple[int, Trigger]]
             continue
         if trigger.prefixed or trigger.kind == "participle" or starts_clause or previous in _CONTINUE_AFTER:
             found.append((index, trigger))
+    pointers = ctx.pointer_positions
+    before = len(found)
+    for position in range(bisect_left(pointers, first), bisect_left(pointers, last)):
+        pointer = _pointer(ctx, pointers[position], first, last)
+        if pointer is not None:
+            found.append(pointer)
+    if len(found) > before:
+        found.sort(key=lambda item: item[0])
     return found
+
+
+def _pointer(ctx: _Context, index: int, first: int, last: int) -> tuple[int, Trigger] | None:
+    """ "«…»، بهذه الكلمات افتتح الوزير…": a pointer right after a quotation, then a verb."""
+    tokens = ctx.tokens
+    length = ctx.lexicons.quote_pointers.match(tokens.keys, index, last)
+    verb = index + length
+    if not length or tokens.quoted[index] or verb + 1 >= last or not tokens.is_word(verb):
+        return None
+    if _quote_before(tokens, index, first, _POINTER_GAP) is None:
+        return None
+    return index, Trigger(tokens.display_word(verb), "pointer", frozenset(), False)
 
 
 def _statement(
@@ -316,6 +416,16 @@ def _statement(
     via: str | None = None
     if trigger.kind == "attribution":
         return _attribution(ctx, index, first, limit)
+    if trigger.kind == "pointer":
+        quote = _quote_before(tokens, index, first, _POINTER_GAP)
+        if quote is None or quote.start in ctx.used_quotes:
+            return None
+        verb = index + lexicons.quote_pointers.match(keys, index, limit)
+        subject, _ = _subject(ctx, verb + 1, limit, frozenset())
+        ctx.used_quotes.add(quote.start)
+        # The verb's object follows the speaker ("افتتح الوزير اجتماع الحكومة"): a short name.
+        mention = ctx.mention(subject, loose=True)
+        return _Result(ctx.resolve(mention), "direct", _inner(tokens.doc.text, quote))
     if trigger.kind == "document":
         subject, subject_end = _document_subject(tokens, index + 2, limit, lexicons)
         mention = ctx.mention(subject)
@@ -351,6 +461,8 @@ def _statement(
             span = _after_comma(tokens, subject_end, limit)
             if span is not None:
                 return _Result(entity, _kind_of(ctx, span), span, via)
+        if trigger.kind == "verb" and entity is not None:
+            ctx.current = entity  # "علّق المدرب على الفوز قائلاً: …": the participle is his
         return None
     how, at = complement
     if how == "quote":
@@ -406,7 +518,22 @@ def _subject(
             break
         if tokens.complementizer(index) or key in lexicons.triggers or key in lexicons.speaker_cues:
             break
-        if subject and strip_article(key) in lexicons.content_nouns:
+        if (
+            subject
+            and strip_article(key) in lexicons.content_nouns
+            and not _takes_genitive(keys[subject[-1]], lexicons)
+        ):
+            break  # "نفت القوات عرقلة…", but not "قوات الدعم السريع"
+        if subject and _addressee(key, lexicons) and not inside_title_of(subject):
+            break  # "قال الوزير لمراسل سانا"، "لوكالة الأنباء": who was told, not who spoke
+        if (
+            subject
+            and "ب" in own_prepositions
+            and key.startswith("بال")
+            and not _institution_after_b(key, lexicons)
+        ):
+            # "أشاد الوزير بالدور…": the content, not the speaker (but "النائب بالبرلمان"). Only
+            # before a definite word: "بسام"، "بدر" start names.
             break
         stop = lexicons.subject_stops.match(keys, index, limit) if key in stop_starts else 0
         if (
@@ -429,6 +556,46 @@ def _subject(
         subject.append(index)
         index += 1
     return subject, index
+
+
+def _takes_genitive(token: str, lexicons: Lexicons) -> bool:
+    """An indefinite organisation or title word needs the next word (قوات الدعم، وزارة الصحة)."""
+    if is_definite(token):
+        return False
+    return token in lexicons.title_forms or bool(
+        lexicons.organizations.match([token], 0) or lexicons.groups.match([token], 0)
+    )
+
+
+def _institution_after_b(key: str, lexicons: Lexicons) -> bool:
+    """بمجلس، بالبرلمان: ب glued to an institution continues a title."""
+    rest = key[1:]
+    return bool(
+        lexicons.organizations.match([rest], 0) or lexicons.organizations.match([strip_article(rest)], 0)
+    )
+
+
+def _addressee(key: str, lexicons: Lexicons) -> bool:
+    """ل glued to a title or a medium: لمراسل، للصحفيين، لوكالة."""
+    if len(key) < 4 or key[0] != "ل":
+        return False
+    rest = key[1:]
+    if rest.startswith("ل"):  # للصحفيين = ل + الصحفيين
+        rest = "ا" + rest
+    bare = strip_article(rest)
+    return (
+        rest in lexicons.title_forms
+        or bare in lexicons.titles
+        or bool(lexicons.media.match([rest], 0) or lexicons.media.match([bare], 0))
+    )
+
+
+_NOT_GLUED_B = frozenset({"بعض", "بين", "بعد", "بشان", "بسبب", "بدوره", "بدورها", "بينما", "بل"})
+
+
+def _glued_b(key: str) -> bool:
+    """بالدور، بأداء: the preposition ب glued to the content word."""
+    return len(key) >= 4 and key[0] == "ب" and key not in _NOT_GLUED_B
 
 
 def _glued(tokens: _Tokens, index: int) -> bool:
@@ -531,6 +698,10 @@ def _complement(ctx: _Context, start: int, limit: int, trigger: Trigger) -> tupl
         if key in _COMMAS:
             if index == adjacent:
                 adjacent = index + 1
+                closing = _parenthetical_end(ctx, index + 1, limit)
+                if closing:  # "أعلن البنك، مساء الخميس، تثبيت…": step over the adjunct
+                    adjacent = index = closing + 1
+                    continue
             index += 1
             continue
         stop = lexicons.subject_stops.match(keys, index, limit) if index == adjacent else 0
@@ -547,12 +718,36 @@ def _complement(ctx: _Context, start: int, limit: int, trigger: Trigger) -> tupl
                 if index + 1 < limit and keys[index + 1] in _COMPLEMENTIZERS:
                     return "indirect", index + 2
                 return "indirect", index + 1
-            if "ب" in trigger.prepositions and key.startswith("بال"):
+            if "ب" in trigger.prepositions and _glued_b(key):
+                if trigger.object_content and start < index:
+                    return "indirect", start  # "متهمة الجيش باستهداف القوافل"
                 return "indirect", index
         if index == adjacent and strip_article(key) in lexicons.content_nouns:
             return "indirect", index
         index += 1
     return None
+
+
+_PARENTHETICAL_MAX_WORDS = 4
+
+
+def _parenthetical_end(ctx: _Context, start: int, limit: int) -> int:
+    """The closing comma of a short adjunct between commas (، مساء الخميس،), or 0."""
+    tokens = ctx.tokens
+    keys = tokens.keys
+    stop = min(limit, start + _PARENTHETICAL_MAX_WORDS + 1)
+    for index in range(start, stop):
+        key = keys[index]
+        if key in _COMMAS:
+            return index if index > start else 0
+        if (
+            not tokens.is_word(index)
+            or index in tokens.opening
+            or tokens.complementizer(index)
+            or key in ctx.lexicons.triggers
+        ):
+            return 0
+    return 0
 
 
 def _clause_end(ctx: _Context, start: int, limit: int) -> int:
@@ -595,15 +790,13 @@ def _is_carrier(tokens: _Tokens, index: int, limit: int, lexicons: Lexicons) -> 
     )
 
 
-def _via(tokens: _Tokens, first: int, last: int, lexicons: Lexicons) -> str | None:
+def _via(ctx: _Context, first: int, last: int) -> str | None:
+    tokens, lexicons = ctx.tokens, ctx.lexicons
     keys = tokens.keys
-    starts = lexicons.carriers.by_first
-    for index in range(first, last):
-        if (
-            keys[index] not in starts
-            or tokens.quoted[index]
-            or not lexicons.carriers.match(keys, index, last)
-        ):
+    positions = ctx.carrier_positions
+    for position in range(bisect_left(positions, first), bisect_left(positions, last)):
+        index = positions[position]
+        if tokens.quoted[index] or not lexicons.carriers.match(keys, index, last):
             continue
         if not _is_carrier(tokens, index, last, lexicons):
             continue
@@ -628,10 +821,10 @@ def _plain(tokens: _Tokens, words: list[int]) -> str:
     return " ".join(tokens.doc.text[start:end].translate(_NO_QUOTES).split())
 
 
-def _quote_before(tokens: _Tokens, index: int, first: int) -> Quote | None:
+def _quote_before(tokens: _Tokens, index: int, first: int, gap: frozenset[str] = _COMMAS) -> Quote | None:
     """«…»، قال الوزير: the quotation right before the verb (a comma may sit between)."""
     before = index - 1
-    while before >= first and tokens.keys[before] in _COMMAS:
+    while before >= first and tokens.keys[before] in gap:
         before -= 1
     return tokens.closing.get(before) if before >= first else None
 

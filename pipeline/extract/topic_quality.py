@@ -6,7 +6,8 @@ statement gold set (``tests/data/gold``) can carry these fields too. Entity name
 on the folded key, resolved through the gazetteer's aliases (``السعودية`` is
 ``المملكة العربية السعودية``); a gold entity's ``aliases`` are accepted spellings.
 
-Run: ``python -m pipeline.extract.topic_quality [--out results.json] [gold_dir ...]``.
+Run: ``python -m pipeline.extract.topic_quality [--out results.json] [--errors] [gold_dir ...]``: scores
+per directory (the topic set, the statement set) and in total (an article in both counts once).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 from pipeline import PROJECT_ROOT
 from pipeline.extract.entities import TYPES, Gazetteer, extract_entities, load_gazetteer
+from pipeline.extract.lexicon import load_lexicons
+from pipeline.extract.statements import extract_statements
 from pipeline.extract.stopwords import load_stopwords
 from pipeline.extract.topics import load_taxonomy, tag_topics
 from pipeline.text.normalize import matching_key
@@ -51,18 +54,31 @@ def _norm(name: str, gazetteer: Gazetteer) -> str:
 
 
 def load_gold(dirs: Iterable[Path]) -> list[dict[str, Any]]:
+    """The annotated articles of ``dirs``; an article id seen in an earlier directory is not
+    loaded twice (the seed article is in both sets)."""
     articles = []
+    seen: set[str] = set()
     for directory in dirs:
         for path in sorted(Path(directory).glob("*.json")):
             article = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(article, dict) and "topics" in article:
+            if isinstance(article, dict) and "topics" in article and article.get("id") not in seen:
+                seen.add(str(article.get("id")))
                 articles.append(article)
     return articles
 
 
-def evaluate(articles: Sequence[dict[str, Any]], config_dir: Path) -> dict[str, Any]:
+def evaluate_sets(dirs: Sequence[Path], config_dir: Path, speakers: bool = True) -> dict[str, Any]:
+    """:func:`evaluate` per directory (named by the directory) and on all of them together."""
+    sets = {Path(d).name: evaluate(load_gold([d]), config_dir, speakers) for d in dirs}
+    return {"sets": sets, "total": evaluate(load_gold(dirs), config_dir, speakers)}
+
+
+def evaluate(articles: Sequence[dict[str, Any]], config_dir: Path, speakers: bool = True) -> dict[str, Any]:
+    """Scores of ``articles``. With ``speakers`` (the default), statement speakers are passed in
+    as persons, as the worker does, so the scores are those of the events' entities."""
     taxonomy = load_taxonomy(config_dir)
     gazetteer = load_gazetteer(config_dir, load_stopwords(config_dir))
+    lexicons = load_lexicons(config_dir) if speakers else None
     topic_counts = [0, 0, 0]
     entity_counts = {t: [0, 0, 0] for t in TYPES}
     errors: list[dict[str, Any]] = []
@@ -76,7 +92,12 @@ def evaluate(articles: Sequence[dict[str, Any]], config_dir: Path) -> dict[str, 
         report: dict[str, Any] = {"id": article.get("id")}
         if predicted != gold:
             report["topics"] = {"extra": sorted(predicted - gold), "missed": sorted(gold - predicted)}
-        entities = extract_entities(doc, gazetteer)
+        persons = (
+            [st.speaker.name for st in extract_statements(doc, lexicons) if st.speaker.type == "person"]
+            if lexicons is not None
+            else []
+        )
+        entities = extract_entities(doc, gazetteer, persons)
         for kind in TYPES:
             found = {_norm(e.name, gazetteer): e.name for e in entities if e.type == kind}
             unmatched = dict(found)
@@ -113,21 +134,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config")
     parser.add_argument("--out", type=Path, help="write the JSON report here")
     parser.add_argument("--errors", action="store_true", help="print per-article errors")
+    parser.add_argument(
+        "--no-speakers", action="store_true", help="entities without statement speakers as persons"
+    )
     args = parser.parse_args(argv)
-    result = evaluate(load_gold(args.gold or GOLD_DIRS), args.config)
-    topics, entities = result["topics"], result["entities"]
-    print(f"articles: {result['articles']}")
-    print(f"topics    micro P {topics['precision']:.3f} R {topics['recall']:.3f} F1 {topics['f1']:.3f}")
-    for kind in (*TYPES, "all"):
-        e = entities[kind]
-        print(f"{kind:<13} P {e['precision']:.3f} R {e['recall']:.3f} F1 {e['f1']:.3f}")
-    if args.errors:
-        for report in result["errors"]:
-            print(json.dumps(report, ensure_ascii=False))
+    result = evaluate_sets(args.gold or GOLD_DIRS, args.config, speakers=not args.no_speakers)
+    for name, scores in (*result["sets"].items(), ("total", result["total"])):
+        _print(name, scores, errors=args.errors and name != "total")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
+
+
+def _print(name: str, result: dict[str, Any], errors: bool) -> None:
+    topics, entities = result["topics"], result["entities"]
+    print(f"== {name}: {result['articles']} articles")
+    print(f"topics    micro P {topics['precision']:.3f} R {topics['recall']:.3f} F1 {topics['f1']:.3f}")
+    for kind in (*TYPES, "all"):
+        e = entities[kind]
+        print(f"{kind:<13} P {e['precision']:.3f} R {e['recall']:.3f} F1 {e['f1']:.3f}")
+    if errors:
+        for report in result["errors"]:
+            print(json.dumps(report, ensure_ascii=False))
 
 
 if __name__ == "__main__":

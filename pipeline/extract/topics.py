@@ -237,28 +237,33 @@ def _accumulate(
     """Add weighted hits to ``evidence``. A hit strictly inside a longer phrase counts only through
     it: ``الأمن السيبراني`` is cybersecurity, not security too, and ``البرنامج النووي`` does not add
     ``نووي`` again. Of several labels' hits on one span, each label counts its heaviest."""
-    ordered = sorted((start, -end, value) for start, end, value in hits)
+    ordered = sorted(hits, key=_start_then_longest)
     best: dict[tuple[int, int], tuple[float, int, int]] = {}
     reach = -1  # furthest end of the hits that start before the current start
     group_start = group_end = -1
-    for start, negative_end, (label, weight, entry) in ordered:
-        end = -negative_end
+    for start, end, value in ordered:
         if start != group_start:
             if group_end > reach:
                 reach = group_end
             group_start, group_end = start, end  # the first of a start group is the longest
         if reach >= end or end < group_end:
             continue
+        label, weight, entry = value
         slot = (label, start)
         current = best.get(slot)
-        if current is None or weight > current[0]:
+        # the heaviest; of equal weights the first entry, whatever order the hits came in
+        if current is None or weight > current[0] or (weight == current[0] and entry < current[1]):
             best[slot] = (weight, entry, start)
+    starts, factors = zones if zones is not None else ((), ())
     for (label, _start), (weight, entry, start) in best.items():
         count = seen.get(entry, 0) + 1
         seen[entry] = count
         factor = default
-        if zones is not None:
-            starts, factors = zones
+        if starts:
             block = bisect_right(starts, start) - 1
             factor = factors[block] if block >= 0 else default
         evidence[label] += weight * factor / count
+
+
+def _start_then_longest(hit: tuple[int, int, _Value]) -> tuple[int, int]:
+    return hit[0], -hit[1]

@@ -21,6 +21,7 @@ from typing import Any
 import feedparser
 
 from pipeline.feeds.items import FeedItem
+from pipeline.text.clean import BLOCK_TAGS, RAW_TEXT_TAGS
 
 #: Charsets tried when the text came out as mojibake, in order of preference on a tie.
 ARABIC_CHARSETS = ("windows-1256", "utf-8", "iso-8859-6")
@@ -135,32 +136,9 @@ def as_utf8_document(text: str) -> bytes:
 class _TextExtractor(HTMLParser):
     """Collects the text of an HTML fragment; block elements become line breaks."""
 
-    _BLOCKS = frozenset(
-        [
-            "p",
-            "div",
-            "br",
-            "li",
-            "ul",
-            "ol",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "tr",
-            "table",
-            "blockquote",
-            "section",
-            "article",
-            "header",
-            "footer",
-            "pre",
-            "hr",
-        ]
-    )
-    _SKIP = frozenset({"script", "style", "template", "noscript", "iframe", "object"})
+    # The text core's sets, so feeds and the clean stage agree on what a paragraph is.
+    _BLOCKS = BLOCK_TAGS
+    _SKIP = RAW_TEXT_TAGS
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -18,7 +18,8 @@ import unicodedata
 from pipeline.text.normalize import DIACRITICS, replace_chars
 
 # Tags whose end means a paragraph break; any other tag vanishes (inline) or becomes a space.
-_BLOCK_TAGS = frozenset(
+# Shared with the feed parser (pipeline/feeds/parse.py), which turns summaries into plain text.
+BLOCK_TAGS = frozenset(
     [
         "p",
         "br",
@@ -92,9 +93,14 @@ _LINE_BREAKS_RE = re.compile("\r\n|[\r\u2028\u2029\x85\v\f]")
 # Runs of spaces, or any single space other than U+0020 (matching single plain spaces is slow).
 _SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _SPACES_RE = re.compile(f"[ {_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS}]")
+_DOUBLE_SPACES_RE = re.compile(" {2,}")
+# Any code point from U+FB50 up: scanning for this ASCII-free class is the cheap pre-test.
+_HIGH_RE = re.compile("[\ufb50-\U0010ffff]")
 _UNUSUAL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufb50-\ufdff\ufe70-\ufefc]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]+")
-_RAW_TAG_BLOCKS = ("script", "style", "noscript", "template")
+# Elements whose content is never text to read (code, styles, fallbacks for embeds).
+RAW_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object"})
+_RAW_TAG_BLOCKS = tuple(sorted(RAW_TEXT_TAGS))
 
 
 def clean_display(raw: str, *, keep_diacritics: bool = True) -> str:
@@ -112,14 +118,26 @@ def clean_display(raw: str, *, keep_diacritics: bool = True) -> str:
         text = replace_chars(_unescape(text), _INVISIBLE)  # entities can encode invisible marks
     if "<" in text:
         text = _strip_tags(text)
-    if _UNUSUAL_RE.search(text):  # one scan decides whether the rarer fixes are needed
+    # isprintable() is a C scan: true means no controls, odd line breaks, spaces other than U+0020
+    # or invisible format marks (all Unicode "Other"/"Separator"), so their regex passes are skipped.
+    printable = text.replace("\n", " ").isprintable()
+    if (not printable or _has_presentation_forms(text)) and _UNUSUAL_RE.search(text):
         text = _PRESENTATION_RE.sub(_fold_presentation, text)
         text = _CONTROL_RE.sub(" ", _LINE_BREAKS_RE.sub("\n", text))
     if not keep_diacritics:
         text = replace_chars(text, _DROP_DIACRITICS)
-    text = _SPACES_RE.sub(" ", text)
+    if not printable:
+        text = _SPACES_RE.sub(" ", text)
+    elif "  " in text:
+        text = _DOUBLE_SPACES_RE.sub(" ", text)
     lines = (line.strip(" ") for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _has_presentation_forms(text: str) -> bool:
+    """Presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFC) are rare: a scan for any code point
+    from U+FB50 up (a one-range class, fast) decides whether the exact scan is needed."""
+    return _HIGH_RE.search(text) is not None and _PRESENTATION_RE.search(text) is not None
 
 
 def _unescape(text: str) -> str:
@@ -171,7 +189,7 @@ def _strip_tags(text: str) -> str:
 def _replacement(inside: str) -> str:
     name = _TAG_NAME_RE.match(inside)
     tag = name.group(1).lower() if name else ""
-    if tag in _BLOCK_TAGS:
+    if tag in BLOCK_TAGS:
         return "\n"
     if tag in _INLINE_TAGS:
         return ""

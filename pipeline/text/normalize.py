@@ -68,6 +68,25 @@ class KeyMap(Sequence[int]):
     def __len__(self) -> int:
         return self._length
 
+    @property
+    def identity(self) -> bool:
+        """No character was dropped: key index == display offset (most articles)."""
+        return self._key_starts[-1] == self._text_starts[-1]
+
+    def lookup(self, indices: list[int]) -> list[int]:
+        """``[self[i] for i in indices]`` for sorted ``indices``, in one merge over the runs."""
+        if self.identity:
+            return indices
+        out: list[int] = []
+        key_starts, text_starts = self._key_starts, self._text_starts
+        run = 0
+        last = len(key_starts) - 1
+        for index in indices:
+            while run < last and key_starts[run + 1] <= index:
+                run += 1
+            out.append(text_starts[run] + index - key_starts[run])
+        return out
+
     @overload
     def __getitem__(self, index: int) -> int: ...
     @overload

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 
 _MARK_RE = re.compile("''|[\"“”„‟«»‹›〝〞＂]")
+# The same marks found with one character class (an alternation is tried at every position).
+_MARK_SCAN_RE = re.compile("[\"“”„‟«»‹›〝〞＂']")
 _FAMILY = {
     "«": "guillemet",
     "»": "guillemet",
@@ -56,8 +58,15 @@ def find_quotes(text: str) -> QuoteScan:
     length = len(text)
     paragraph_end = _paragraph_end(text, 0)
     skip = -1  # offset of a continuation mark that re-opens a quote spanning paragraphs
-    for match in _MARK_RE.finditer(text):
-        start, end = match.span()
+    consumed = 0  # end of the last '' pair (its second ' must not start another mark)
+    for match in _MARK_SCAN_RE.finditer(text):
+        start = match.start()
+        if text[start] == "'":
+            if start < consumed or text[start + 1 : start + 2] != "'":
+                continue  # an apostrophe, or the second half of a ''
+            end = consumed = start + 2
+        else:
+            end = start + 1
         while start > paragraph_end:  # crossed a line break
             if stack:
                 skip = _end_paragraph(text, stack, quotes, paragraph_end)
@@ -66,7 +75,7 @@ def find_quotes(text: str) -> QuoteScan:
                 paragraph_end = _paragraph_end(text, start)
         if start == skip:
             continue
-        mark = match.group(0)
+        mark = text[start:end]
         family = _FAMILY.get(mark, "double")
         before = text[start - 1] if start > 0 else "\n"
         after = text[end] if end < length else "\n"

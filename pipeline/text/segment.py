@@ -18,6 +18,7 @@ _HEADING_MAX_WORDS = 8
 _HEADING_MAX_CHARS = 70
 _SENTENCE_LIKE_END = frozenset(".!?؟؛;:،,…")
 _QUOTE_CHARS = frozenset("\"“”„‟«»‹›〝〞＂'")
+_CLOSERS = _QUOTE_CHARS | {")"}
 
 
 def blocks_of(text: str) -> tuple[Block, ...]:
@@ -65,7 +66,7 @@ def sentences_of(
             if match.group(0) == "." and _keeps_sentence(text, at, block.start):
                 continue
             end = match.end()
-            while end < block.end and text[end] in _QUOTE_CHARS | {")"}:
+            while end < block.end and text[end] in _CLOSERS:
                 end += 1
             if text[cursor:end].strip():
                 sentences.append(_trim(text, cursor, end))

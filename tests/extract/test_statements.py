@@ -6,7 +6,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.lexicon import Lexicons
-from pipeline.extract.statements import Statement, _extract, extract_statements
+from pipeline.extract.statements import (
+    MAX_TEXT_CHARS,
+    Statement,
+    _extract,
+    _Tokens,
+    extract_statements,
+    extract_statements_report,
+)
+from pipeline.text.normalize import matching_key
 from pipeline.text.prepare import prepare
 
 
@@ -141,6 +149,19 @@ _PIECES = st.sampled_from(
         "-",
         "سموه",
         "ذاته",
+        "بهذه الكلمات",
+        "هكذا",
+        "أعلن",
+        "تثبيت",
+        "أشاد",
+        "بالدور",
+        "متهماً",
+        "لمراسل",
+        "مساء الخميس",
+        "ريف",
+        "البرتغالي",
+        "ً",
+        "َّ",
     ]
 )
 statement_soup = st.lists(_PIECES, max_size=80).map(" ".join)
@@ -165,3 +186,24 @@ def test_extractor_never_raises_on_any_string(text: str, lexicons: Lexicons) -> 
     doc = prepare(text)
     for s in _extract(doc, lexicons):
         assert s.text == doc.text[s.span[0] : s.span[1]]
+
+
+def test_work_budget_is_reported_not_silent(lexicons: Lexicons) -> None:
+    sentence = "وقال الوزير إن العمل مستمر.\n"
+    doc = prepare(sentence * (MAX_TEXT_CHARS // len(sentence) + 10))
+    report = extract_statements_report(doc, lexicons)
+    assert report.truncated and report.chars_skipped == len(doc.text) - MAX_TEXT_CHARS
+    assert report.statements == extract_statements(doc, lexicons)
+    assert report.triggers_skipped > 0  # some 7 000 reporting words, 1 500 examined
+    assert not extract_statements_report(prepare(sentence), lexicons).truncated
+
+
+@settings(max_examples=200)
+@given(text=st.text(alphabet=st.sampled_from(list("قال إن «»،.ًٌَُّ\n-آأة")), max_size=200))
+def test_tokens_fold_to_the_key_and_map_back_exactly(text: str) -> None:
+    doc = prepare(text)
+    tokens = _Tokens(doc)
+    for key, start, end in zip(tokens.keys, tokens.text_starts, tokens.text_ends, strict=True):
+        assert key
+        assert matching_key(doc.text[start:end]) in (key, "")  # a lone diacritic keeps itself
+        assert not doc.text[start].isspace() and not doc.text[end - 1].isspace()

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import PROJECT_ROOT
 from pipeline.extract.automaton import Matcher
-from pipeline.extract.topic_quality import GOLD_DIRS, evaluate, load_gold
+from pipeline.extract.topic_quality import GOLD_DIRS, evaluate, evaluate_sets, load_gold
 from pipeline.extract.topics import load_taxonomy
 from pipeline.text.normalize import matching_key
 
@@ -31,18 +31,52 @@ def test_gold_labels_are_in_the_taxonomy(gold: list[dict[str, Any]]) -> None:
 
 def test_gold_entities_are_named_in_the_article(gold: list[dict[str, Any]]) -> None:
     for article in gold:
-        text = matching_key(article["title"] + "\n" + article["text"]).replace('"', "")
+        key = matching_key(article["title"] + "\n" + article["text"])
+        # وكالة “تاس” names تاس, and ل«القبس» names القبس: quotes go, or split the words.
+        texts = (key.replace('"', ""), key.replace('"', " "))
         for entity in article["entities"]:
             assert entity["type"] in ("person", "organization", "location")
-            names = [entity["name"], *entity.get("aliases", ())]
-            assert list(Matcher([(n, 1) for n in names]).find(text)), (article["id"], entity["name"])
+            matcher = Matcher([(n, 1) for n in (entity["name"], *entity.get("aliases", ()))])
+            assert any(matcher.find(t) for t in texts), (article["id"], entity["name"])
 
 
-def test_quality_floors(gold: list[dict[str, Any]]) -> None:
-    result = evaluate(gold, CONFIG)
-    # Reached when written: topics 0.98, entities 0.97 (person 0.98, organization 0.95,
-    # location 0.99). The issue's targets are 0.85 for both.
+def test_quality_floors_topic_set() -> None:
+    result = evaluate(load_gold(GOLD_DIRS[:1]), CONFIG)
+    # Reached: topics 0.98, entities 0.97 (person 0.97, organization 0.95, location 0.99).
+    # The issue's targets are 0.85 for both.
     assert result["topics"]["f1"] >= 0.93
     for kind in ("person", "organization", "location"):
         assert result["entities"][kind]["f1"] >= 0.9, kind
     assert result["entities"]["all"]["f1"] >= 0.92
+
+
+def test_quality_floors_statement_set() -> None:
+    """The statement gold set, annotated with topics and entities later: scored once before any
+    change, topics 0.80 and entities 0.78 (0.81 with speakers); reached: topics 0.92, entities
+    0.90 (person 0.91, organization 0.88, location 0.91). The held-out 2xx articles, annotated
+    later and scored once without any change: topics 0.87, entities 0.80; with them (25 articles)
+    topics 0.90, entities 0.88 (person 0.88, organization 0.86, location 0.91)."""
+    result = evaluate(load_gold(GOLD_DIRS[1:]), CONFIG)
+    assert result["articles"] >= 19
+    assert result["topics"]["f1"] >= 0.88
+    for kind in ("person", "organization", "location"):
+        assert result["entities"][kind]["f1"] >= 0.85, kind
+    assert result["entities"]["all"]["f1"] >= 0.87
+
+
+def test_sets_reported_separately_and_in_total() -> None:
+    result = evaluate_sets(GOLD_DIRS, CONFIG)
+    assert set(result["sets"]) == {d.name for d in GOLD_DIRS}
+    counts = [r["articles"] for r in result["sets"].values()]
+    # The seed article is in both sets and counts once in the total.
+    assert result["total"]["articles"] == sum(counts) - 1
+
+
+def test_every_statement_gold_article_is_annotated_with_topics_and_entities() -> None:
+    import orjson
+
+    # The scorer skips articles without these keys; a new gold file must not slip through unscored.
+    for path in sorted((PROJECT_ROOT / "tests" / "data" / "gold").glob("*.json")):
+        article = orjson.loads(path.read_bytes())
+        assert article.get("topics"), path.name
+        assert "entities" in article, path.name

@@ -68,3 +68,13 @@ def test_never_raises(taxonomy: Taxonomy, body: str, title: str) -> None:
     for t in tag_topics(doc, taxonomy):
         assert 0.0 <= t.score <= 1.0
     topics_for_span(doc, taxonomy, (0, len(doc.text)))
+
+
+def test_amam_is_no_imam(taxonomy: Taxonomy) -> None:
+    # أمام (in front of) folds like إمام; only the definite الإمام is religion.
+    labels = [
+        t.label for t in tag_topics(prepare("أخنوش أمام مجلس النواب", "أخنوش أمام مجلس النواب"), taxonomy)
+    ]
+    assert "religion" not in labels
+    doc = prepare("خطب الإمام في المصلين بالمسجد الكبير في صلاة الجمعة.", "الإمام يخطب الجمعة")
+    assert "religion" in [t.label for t in tag_topics(doc, taxonomy)]

@@ -194,3 +194,9 @@ def test_a_body_naming_a_local_file_is_data_not_a_path(tmp_path: Path) -> None:
     assert feed.items == () and not feed.is_feed
     feed = parse_feed(b"/dev/zero", {}, URL)  # would never finish, or exhaust memory
     assert feed.items == ()
+
+
+def test_plain_text_shares_the_text_cores_paragraph_tags() -> None:
+    # The clean stage and the feeds agree: a table cell or a figure caption is its own paragraph.
+    assert plain_text("<td>أ</td><td>ب</td><figcaption>ج</figcaption>") == "أ\n\nب\n\nج"
+    assert plain_text("x<iframe>fallback</iframe>y") == "xy"

@@ -57,3 +57,7 @@ def test_cleaning_any_string_gives_lines_without_outer_spaces(raw: str) -> None:
     cleaned = clean_display(raw)
     for line in cleaned.split("\n") if cleaned else []:
         assert line == line.strip() and line
+
+
+def test_embed_fallback_content_is_not_text() -> None:
+    assert clean_display("قال<iframe src=x>متصفحك لا يدعم</iframe> الوزير") == "قال الوزير"
