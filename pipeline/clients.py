@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -50,3 +51,6 @@ async def start(client: AIOKafkaProducer | AIOKafkaConsumer) -> None:
     except BaseException:
         await client.stop()
         raise
+    # Let the client's background tasks begin: aiokafka's consumer stopped before its committed-offset
+    # task ever ran re-raises that task's CancelledError from stop() (a traceback instead of our error).
+    await asyncio.sleep(0)
