@@ -10,13 +10,17 @@ from agents.loop import run_stage
 from pipeline.app import PipelineTopics
 from pipeline.enrich import Resources
 from pipeline.lag.agentstats import StageMetrics
-from pipeline.stages import ENRICH, enrich_stage
+from pipeline.stages import ENRICH, Limits, enrich_stage
 
 
 def register(
-    app: faust.App, topics: PipelineTopics, resources: Resources, metrics: StageMetrics | None = None
+    app: faust.App,
+    topics: PipelineTopics,
+    resources: Resources,
+    limits: Limits,
+    metrics: StageMetrics | None = None,
 ) -> None:
-    handler = partial(enrich_stage, resources=resources)
+    handler = partial(enrich_stage, resources=resources, limits=limits)
 
     @app.agent(topics.clean, name=ENRICH, concurrency=1)
     async def enrich(stream: faust.StreamT[bytes]) -> None:

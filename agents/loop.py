@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 
 import faust
+from aiokafka.errors import MessageSizeTooLargeError
+from faust.exceptions import ProducerSendError
 
 from pipeline.app import PipelineTopics
 from pipeline.lag.agentstats import StageMetrics
@@ -46,10 +48,24 @@ async def run_stage(
             error = f"internal error: {type(exc).__name__}: {exc}"
             outputs = [_letter(stage, error, message)]
             metrics.failed("internal", error, message.topic, message.partition, message.offset)
-        for output in outputs:
-            delivery = await producer.send(output.topic, output.key, output.value, None, None, None)
-            delivery.add_done_callback(_report_failure)  # type: ignore[attr-defined]
+        try:
+            for output in outputs:
+                await _send(producer, output)
+        except ProducerSendError as exc:
+            # An output the producer refuses (too large) would crash the agent into a stall on every
+            # restart: dead-letter the input instead (its letter keeps at most 4 MiB, so it fits).
+            if not isinstance(exc.__cause__, MessageSizeTooLargeError):
+                raise
+            error = f"output too large to send: {exc.__cause__}"
+            outputs = [_letter(stage, error, message)]
+            await _send(producer, outputs[0])
+            metrics.failed("too_large", error, message.topic, message.partition, message.offset)
         metrics.observe(message.topic, message.partition, time.perf_counter() - started, outputs)
+
+
+async def _send(producer: faust.types.ProducerT, output: Output) -> None:
+    delivery = await producer.send(output.topic, output.key, output.value, None, None, None)
+    delivery.add_done_callback(_report_failure)  # type: ignore[attr-defined]
 
 
 def _report_failure(delivery: asyncio.Future[object]) -> None:

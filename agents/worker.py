@@ -9,7 +9,7 @@ from pipeline.app import create_app, pipeline_topics
 from pipeline.enrich import Resources
 from pipeline.lag.monitor import Monitor, sampler_for
 from pipeline.settings import Settings
-from pipeline.stages import CLEAN, ENRICH
+from pipeline.stages import CLEAN, ENRICH, Limits
 from pipeline.web.views import register_views
 
 
@@ -18,7 +18,8 @@ def build_app(settings: Settings) -> faust.App:
     topics = pipeline_topics(app, settings)
     monitor = Monitor(settings)
     clean.register(app, topics, settings, monitor.stage(CLEAN))
-    enrich.register(app, topics, Resources.load(settings.config_dir), monitor.stage(ENRICH))
+    limits = Limits(max_article_bytes=settings.max_article_bytes)
+    enrich.register(app, topics, Resources.load(settings.config_dir), limits, monitor.stage(ENRICH))
     # Lag sampling, /metrics and the dashboard ride on the worker's own web server.
     app.service(sampler_for(monitor))
     register_views(app, monitor)

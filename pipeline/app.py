@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import faust
 
 from pipeline import topics
+from pipeline.clients import max_message_bytes
 from pipeline.settings import Settings
 from pipeline.transport import Transport
 
@@ -33,6 +34,9 @@ def create_app(settings: Settings) -> faust.App:
         # (Faust: no linger, 16 KB) cut the broker's CPU per article by ~25 % and the worker's a little.
         producer_linger=0.002,
         producer_max_batch_size=262_144,
+        # As large as our own producers' requests (pipeline.clients): an enriched event carries the
+        # article's text and its statements; Faust's 1 MB default would fail on long articles.
+        producer_max_request_size=max_message_bytes(settings),
         store="memory://",
         datadir=str(settings.data_dir / "faust"),
         topic_partitions=settings.partitions,

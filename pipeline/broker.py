@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import socket
 import struct
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pipeline.processes import die_with_parent, stop_process
 from pipeline.settings import Settings
+
+log = logging.getLogger("naba.broker")
 
 
 class BrokerError(RuntimeError):
@@ -77,19 +80,81 @@ def broker_binary() -> str:
         ) from None
 
 
+def broker_reachable(settings: Settings, timeout: float = 1.0) -> bool:
+    """True when one of the bootstrap servers answers.
+
+    PLAINTEXT: a Kafka Metadata request must be answered. SSL/SASL listeners answer nothing before
+    their handshake, so for them a TCP connection is all we can check here (the clients then report
+    handshake or authentication errors themselves).
+    """
+    for server in settings.bootstrap_servers:
+        host, _, port = server.rpartition(":")
+        if settings.security_protocol == "PLAINTEXT":
+            if kafka_answers(host, int(port), timeout):
+                return True
+            continue
+        try:
+            with socket.create_connection((host, int(port)), timeout=timeout):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _no_broker(settings: Settings, waited: float = 0.0) -> BrokerError:
+    after = f" within {waited:.0f} s" if waited else ""
+    if settings.embedded:
+        return BrokerError(
+            f"no broker answers on 127.0.0.1:{settings.embedded_port}{after}: start one with "
+            "`naba broker` (or run everything with `naba up`)"
+        )
+    return BrokerError(f"Kafka at {settings.bootstrap} does not answer{after}; check NABA_BROKER")
+
+
 def require_broker(settings: Settings, timeout: float = 3.0) -> None:
     """Fail with one line that says what to do when no broker answers."""
-    host, _, port = settings.bootstrap_servers[0].rpartition(":")
     deadline = time.monotonic() + timeout
-    while not kafka_answers(host, int(port)):
+    while not broker_reachable(settings):
         if time.monotonic() > deadline:
-            if settings.embedded:
-                raise BrokerError(
-                    f"no broker answers on 127.0.0.1:{settings.embedded_port}: start one with "
-                    "`naba broker` (or run everything with `naba up`)"
-                )
-            raise BrokerError(f"Kafka at {settings.bootstrap} does not answer; check NABA_BROKER")
+            raise _no_broker(settings)
         time.sleep(0.2)
+
+
+def wait_for_broker(
+    settings: Settings,
+    timeout: float,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    reachable: Callable[[Settings], bool] = broker_reachable,
+) -> float:
+    """Wait up to ``timeout`` seconds for the broker, with backoff; return the seconds waited.
+
+    Logs one line when the wait starts and one when the broker answers, nothing in between; raises
+    the same one-line BrokerError as ``require_broker`` when time is up. ``timeout`` 0 = do not wait.
+    """
+    if timeout <= 0:
+        require_broker(settings)
+        return 0.0
+    started = clock()
+    if reachable(settings):
+        return 0.0
+    log.warning(
+        "no broker answers at %s yet; waiting up to %.0f s, retrying with backoff",
+        settings.bootstrap,
+        timeout,
+    )
+    delay = 0.5
+    while True:
+        left = timeout - (clock() - started)
+        if left <= 0:
+            raise _no_broker(settings, timeout)
+        sleep(min(delay, left))
+        delay = min(delay * 2, 10.0)
+        if reachable(settings):
+            waited = clock() - started
+            log.warning("the broker at %s answers after %.0f s", settings.bootstrap, waited)
+            return waited
 
 
 class EmbeddedBroker:

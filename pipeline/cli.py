@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
+from aiokafka.errors import KafkaError as AIOKafkaError
+from kafka.errors import KafkaError as KafkaPythonError
 
 from pipeline import __version__
 from pipeline.broker import BrokerError, EmbeddedBroker, require_broker
@@ -41,11 +43,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
+    settings: Settings | None = None
     try:
         settings = load_settings(args.config)
         configure_logging(settings.log_level)
         command: Command = args.run
         return command(args, settings)
+    except (KafkaPythonError, AIOKafkaError) as exc:
+        # Handshake, authentication, timeouts: one line (the clients already logged the details).
+        where = settings.bootstrap if settings else "the broker"
+        name = type(exc).__name__
+        reason = str(exc) if str(exc).startswith(name) else f"{name}: {exc}"
+        print(
+            f"naba: error: Kafka at {where}: {reason}; check NABA_BROKER and the "
+            "security settings (security_protocol, sasl_*, ssl_cafile)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     except (
         SettingsError,
         BrokerError,
@@ -86,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     broker.set_defaults(run=cmd_broker)
 
     worker = sub.add_parser("worker", help="run a Faust worker with every agent (scale by starting more)")
+    _add_wait(worker)
     worker.set_defaults(run=cmd_worker)
 
     topics = sub.add_parser("topics", help="create the pipeline's topics (idempotent) and list them")
@@ -101,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     poll = sub.add_parser("poll", help="poll the enabled feeds of config/feeds.toml into news.raw")
     poll.add_argument("--once", action="store_true", help="poll every enabled feed once, print a summary")
     poll.add_argument("--feeds", metavar="FILE", help="feeds file (default: config/feeds.toml)")
+    _add_wait(poll)
     poll.add_argument(
         "--metrics-port",
         type=int,
@@ -139,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="JSON lines (for jq) instead of the readable layout"
     )
     tail.add_argument("--group", help="read as consumer group GROUP and commit progress (resumes there)")
+    _add_wait(tail)
     tail.set_defaults(run=cmd_tail)
 
     reprocess = sub.add_parser(
@@ -239,21 +256,44 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    del args
-    from faust.worker import Worker
-
+    from agents.runner import run_worker
     from agents.worker import build_app
     from pipeline.topics import ensure_topics
 
-    require_broker(settings)
+    _await_broker(args, settings)
     ensure_topics(settings)
-    app = build_app(settings)
-    worker = Worker(app, loglevel=settings.log_level, quiet=True)
-    # At level warning and above Faust's terminal spinner sets the root logger to DEBUG: every
-    # debug call in Faust and aiokafka then builds a record (~4 % of a busy worker) to show nothing.
-    worker.spinner = None
-    worker.execute_from_commandline()  # returns via SystemExit when the worker stops
+    run_worker(build_app(settings), settings)  # returns via SystemExit when the worker stops
     return EXIT_OK
+
+
+def _add_wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="wait up to SECONDS for the broker at start, retrying with backoff (default: setting "
+        "broker_wait, 0 = fail at once)",
+    )
+
+
+def _await_broker(args: argparse.Namespace, settings: Settings, topic: str | None = None) -> None:
+    """Wait for the broker (and ``topic``) as asked, then condense the clients' connection errors."""
+    from pipeline.broker import broker_reachable, wait_for_broker
+    from pipeline.connection_log import BrokerLogCondenser, install
+    from pipeline.topics import wait_for_topic
+
+    seconds = settings.broker_wait if args.wait is None else args.wait
+    if seconds < 0:
+        raise BrokerError(f"--wait must be zero or positive, got {seconds:g}")
+    started = time.monotonic()
+    wait_for_broker(settings, seconds)
+    if topic is not None and seconds > 0:
+        # Under a supervisor the reader may start before whoever creates the topics.
+        wait_for_topic(settings, topic, max(0.0, seconds - (time.monotonic() - started)))
+    install(
+        logging.getLogger().handlers,
+        BrokerLogCondenser(settings.bootstrap, lambda: broker_reachable(settings)),
+    )
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
@@ -273,8 +313,9 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.client import receive
     from pipeline.tail import format_event, format_json
+    from pipeline.topics import resolve
 
-    require_broker(settings)
+    _await_broker(args, settings, resolve(args.topic))
     color = sys.stdout.isatty()
     start = "the beginning" if args.from_beginning else (args.since or "the end")
 
@@ -383,7 +424,7 @@ def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
         for article in read_articles(Path(path)):
             try:
                 (cleaned,) = clean_stage(article.id.encode(), encode(article), limits)
-                enriched = enrich_stage(cleaned.key, cleaned.value, resources)[0]
+                enriched = enrich_stage(cleaned.key, cleaned.value, resources, limits)[0]
             except EventError as exc:
                 print(f"naba: {path}: {article.id}: {exc}", file=sys.stderr)
                 status = EXIT_FAILED
@@ -395,7 +436,7 @@ def cmd_enrich(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.topics import ensure_topics
 
-    require_broker(settings)
+    _await_broker(args, settings)
     ensure_topics(settings)
     feeds_file = Path(args.feeds) if args.feeds else None
     try:

@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from pipeline import topics
-from pipeline.clients import consumer
+from pipeline.clients import consumer, start
 from pipeline.filters import Filter, FilterError
 from pipeline.models import EVENT_TYPES, EventError, Model, decode
 from pipeline.offsets import OffsetError, offsets_at, parse_since, to_millis, true_ends
@@ -98,7 +98,7 @@ async def receive(
         raise SubscribeError(str(exc)) from None
     settings = settings or load_settings()
     reader = _group_reader(settings, name, group, from_beginning) if group else consumer(settings)
-    await reader.start()
+    await start(reader)
     try:
         ends = None if group else await _position(reader, settings, name, from_beginning, since_ms, follow)
         if ready:

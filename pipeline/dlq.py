@@ -109,6 +109,13 @@ async def _replay_one(
             f"@{offset}: stage {letter.stage!r} read {letter.topic!r}, which naba does not replay"
         )
         return
+    if letter.truncated:
+        # Only the head of an oversized original was kept: sending it back would only fail again.
+        outcome.skipped.append(
+            f"@{offset}: the original ({letter.size} bytes) was too large to keep whole; "
+            "fix it at its source and publish it again"
+        )
+        return
     if not dry_run:
         await writer.send(source, letter.original_value(), key=letter.original_key())
     outcome.sent[source] = outcome.sent.get(source, 0) + 1

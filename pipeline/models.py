@@ -22,6 +22,11 @@ STATEMENT_SCHEMA = "naba.statement/1"
 TOPIC_SCHEMA = "naba.topic/1"
 DEAD_LETTER_SCHEMA = "naba.dlq/1"
 
+#: A dead letter keeps at most this much of the original value (base64 adds a third): more than any
+#: message a stage accepts with the default max_article_bytes (2 MB -> 4 MB + 64 KiB of JSON), so only
+#: messages rejected for their size are cut, and every letter fits the producers' request size limit.
+DLQ_KEEP_BYTES = 4 * 1024 * 1024
+
 
 class Model(faust.Record, abstract=True, include_metadata=False):
     """Base of every event: plain JSON on the wire, no Faust namespace metadata."""
@@ -144,6 +149,8 @@ class DeadLetter(Model):
     value: str | None  # base64 of the original value bytes, or null
     at: str
     schema: str = DEAD_LETTER_SCHEMA
+    size: int | None = None  # bytes of the original value
+    truncated: bool = False  # only the first DLQ_KEEP_BYTES of a larger original are kept
 
     @classmethod
     def of(
@@ -156,7 +163,11 @@ class DeadLetter(Model):
         offset: int,
         key: bytes | None,
         value: bytes | None,
+        keep: int = 0,
     ) -> DeadLetter:
+        keep = keep or DLQ_KEEP_BYTES
+        truncated = value is not None and len(value) > keep
+        kept = value[:keep] if value is not None and truncated else value
         return cls(
             stage=stage,
             error=error,
@@ -164,8 +175,10 @@ class DeadLetter(Model):
             partition=partition,
             offset=offset,
             key=None if key is None else base64.b64encode(key).decode("ascii"),
-            value=None if value is None else base64.b64encode(value).decode("ascii"),
+            value=None if kept is None else base64.b64encode(kept).decode("ascii"),
             at=utc_now(),
+            size=None if value is None else len(value),
+            truncated=truncated,
         )
 
     def original_key(self) -> bytes | None:

@@ -16,7 +16,7 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from pipeline import topics
-from pipeline.clients import producer
+from pipeline.clients import producer, start
 from pipeline.identity import stable_id
 from pipeline.models import RawArticle, encode, utc_now
 from pipeline.settings import Settings
@@ -150,7 +150,7 @@ async def replay(
     if not articles:
         raise ReplayError("no articles found in " + ", ".join(paths))
     client = producer(settings)
-    await client.start()
+    await start(client)
     bar = Progress(None if loop else len(articles)) if progress else None
     sent: list[str] | None = None
     try:

@@ -43,6 +43,7 @@ class Settings:
     session_timeout: float = 10.0
     rebalance_timeout: float = 10.0
     heartbeat_interval: float = 1.0
+    broker_wait: float = 0.0
     max_article_bytes: int = 2_000_000
     log_level: str = "info"
     security_protocol: str = "PLAINTEXT"
@@ -59,6 +60,7 @@ class Settings:
         _check(self.session_timeout > 0, "session_timeout", "must be positive")
         _check(self.rebalance_timeout > 0, "rebalance_timeout", "must be positive")
         _check(self.heartbeat_interval > 0, "heartbeat_interval", "must be positive")
+        _check(self.broker_wait >= 0, "broker_wait", "must be zero or positive (seconds)")
         _check(self.max_article_bytes > 0, "max_article_bytes", "must be positive")
         _check(bool(self.app_id.strip()), "app_id", "must not be empty")
         _check(self.log_level in _LOG_LEVELS, "log_level", f"must be one of {', '.join(_LOG_LEVELS)}")

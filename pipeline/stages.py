@@ -30,6 +30,8 @@ from pipeline.text.prepare import from_clean, prepare
 CLEAN = "clean"
 ENRICH = "enrich"
 
+_BLANK = "".join(map(chr, range(33))) + "\u00a0\u200b\u200c\u200d\u200e\u200f\u2028\u2029\ufeff"
+
 #: Below this share of Arabic letters among all letters an article is not ours to process.
 MIN_ARABIC_SHARE = 0.5
 
@@ -43,31 +45,43 @@ class Output:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    max_article_bytes: int
+    max_article_bytes: int = 2_000_000  # the shipped default of Settings.max_article_bytes
 
 
-def clean_stage(key: bytes | None, value: bytes | None, limits: Limits) -> list[Output]:
-    """news.raw -> news.clean: validate, clean the text, keep the article's identity."""
+def _check_message_size(value: bytes | None, limits: Limits) -> None:
+    """Reject a huge message before parsing it: it must not cost a huge parse (nor a huge enrich)."""
     if value is not None and len(value) > limits.max_article_bytes * 2 + 65_536:
-        # Rejected before parsing: a huge message must not cost a huge parse.
         raise EventError(
             f"article too large: {len(value)} bytes (limit {limits.max_article_bytes} bytes of text)"
         )
-    obj = decode_object(value)
-    if obj.get("id") in (None, ""):
-        obj["id"] = _id_from(key, obj)
-    raw = validate(RawArticle, obj)
-    size = len(raw.text.encode("utf-8", "surrogatepass"))
+
+
+def _check_text(text: str, limits: Limits) -> None:
+    size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_article_bytes:
         raise EventError(f"article too large: {size} bytes of text (limit {limits.max_article_bytes})")
-    doc = prepare(raw.text, raw.title)
-    if not doc.text:
-        raise EventError("empty article: no text left after cleaning")
-    share = arabic_share(doc.text)
+
+
+def _check_arabic(text: str) -> None:
+    share = arabic_share(text)
     if share < MIN_ARABIC_SHARE:
         raise EventError(
             f"not an Arabic article: {share:.0%} of its letters are Arabic (need {MIN_ARABIC_SHARE:.0%})"
         )
+
+
+def clean_stage(key: bytes | None, value: bytes | None, limits: Limits) -> list[Output]:
+    """news.raw -> news.clean: validate, clean the text, keep the article's identity."""
+    _check_message_size(value, limits)
+    obj = decode_object(value)
+    if obj.get("id") in (None, ""):
+        obj["id"] = _id_from(key, obj)
+    raw = validate(RawArticle, obj)
+    _check_text(raw.text, limits)
+    doc = prepare(raw.text, raw.title)
+    if not doc.text:
+        raise EventError("empty article: no text left after cleaning")
+    _check_arabic(doc.text)
     cleaned = CleanArticle(
         id=raw.id,
         text=doc.text,
@@ -91,9 +105,22 @@ def _id_from(key: bytes | None, obj: dict[str, object]) -> str:
     return stable_id(str(obj.get("title") or ""), str(obj.get("text") or ""))
 
 
-def enrich_stage(key: bytes | None, value: bytes | None, resources: Resources) -> list[Output]:
-    """news.clean -> news.enriched + one news.statements event per statement + news.topics per label."""
+def enrich_stage(
+    key: bytes | None, value: bytes | None, resources: Resources, limits: Limits = Limits()
+) -> list[Output]:
+    """news.clean -> news.enriched + one news.statements event per statement + news.topics per label.
+
+    news.clean is a topic anyone can write to: the size and language guards of the clean stage
+    apply here too, or one oversized or foreign article would stall this agent for minutes.
+    """
+    _check_message_size(value, limits)
     article = decode(CleanArticle, value)
+    _check_text(article.text, limits)
+    if article.language != "ar":
+        raise EventError(f"not an Arabic article: language {article.language!r} (this stage reads 'ar')")
+    if not article.text.strip(_BLANK):
+        raise EventError("empty article: no text (only blanks or control characters)")
+    _check_arabic(article.text)
     # news.clean carries clean text: segment it as it is, do not clean it a second time.
     enriched = enrichment(article, resources, from_clean(article.text, article.title))
     article_key = article.id.encode()

@@ -8,12 +8,14 @@ source topic disagree on partitions.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from pipeline.clients import max_message_bytes
 from pipeline.models import (
     CLEAN_SCHEMA,
     DEAD_LETTER_SCHEMA,
@@ -79,8 +81,10 @@ def resolve(name: str) -> str:
 
 
 def pipeline_specs(settings: Settings) -> list[TopicSpec]:
+    # Kafka's 1 MB default message size would reject a long article's enriched event or dead letter.
+    sized = {"max.message.bytes": str(max_message_bytes(settings))}
     return [
-        *(TopicSpec(name, settings.partitions) for name in PIPELINE_TOPICS),
+        *(TopicSpec(name, settings.partitions, dict(sized)) for name in PIPELINE_TOPICS),
         TopicSpec(FEED_STATE, 1, dict(FEED_STATE_CONFIG)),
     ]
 
@@ -152,3 +156,24 @@ def partition_counts(settings: Settings, names: Iterable[str]) -> dict[str, int]
         return {topic["name"]: len(topic["partitions"]) for topic in admin.describe_topics(list(names))}
     finally:
         admin.close()
+
+
+def wait_for_topic(settings: Settings, name: str, timeout: float) -> None:
+    """Wait up to ``timeout`` seconds for topic ``name`` to exist (one log line if it does not yet)."""
+    deadline = time.monotonic() + timeout
+    delay, said = 0.5, False
+    while True:
+        try:
+            if partition_counts(settings, [name]).get(name, 0) > 0:
+                if said:
+                    log.warning("topic %s exists now", name)
+                return
+        except KafkaError:
+            pass  # metadata for a missing topic is an error on some brokers: same as "not yet"
+        if time.monotonic() + delay > deadline:
+            return  # the caller's own check reports a missing topic in one line
+        if not said:
+            log.warning("topic %s does not exist yet; waiting up to %.0f s", name, timeout)
+            said = True
+        time.sleep(delay)
+        delay = min(delay * 2, 5.0)

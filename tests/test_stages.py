@@ -9,6 +9,7 @@ from pipeline import topics
 from pipeline.enrich import Resources
 from pipeline.identity import stable_id
 from pipeline.models import (
+    CleanArticle,
     EnrichedArticle,
     EventError,
     RawArticle,
@@ -145,3 +146,26 @@ def test_fields_of_refuses_unknown_and_missing_fields() -> None:
         fields_of(TopicEvent, {"label": "x", "score": 1.0, "article_id": "a", "colour": "red"})
     with pytest.raises(TypeError, match="needs field article_id"):
         fields_of(TopicEvent, {"label": "x", "score": 1.0})
+
+
+def _clean(text: str, **fields: object) -> bytes:
+    return encode(CleanArticle(id="c1", text=text, **fields))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (b"\x00" * 64, "malformed JSON"),
+        (_clean("The minister said on Monday that support will grow."), "not an Arabic article: 0%"),
+        (_clean("قال الوزير إن الدعم سيزيد", language="en"), "language 'en'"),
+        (_clean("قال " * 30_000), "article too large: 210000 bytes of text"),
+        (b"x" * 300_000, "article too large: 300000 bytes"),
+        (_clean("   "), "empty article"),
+        (_clean("\x00" * 20), "empty article"),
+        (b'{"id": "c1", "schema": "naba.clean/1"}', "missing field: text"),
+        (b'{"id": "c1", "text": "\\u0642\\u0627\\u0644", "schema": "naba.clean/2"}', "unsupported schema"),
+    ],
+)
+def test_enrich_refuses_bad_articles_with_a_reason(resources: Resources, value: bytes, reason: str) -> None:
+    with pytest.raises(EventError, match=reason):
+        enrich_stage(b"x", value, resources, LIMITS)

@@ -33,6 +33,8 @@ async def kafka_producer(settings: Settings) -> AsyncIterator[Any]:
     """
     from aiokafka import AIOKafkaProducer
 
+    from pipeline.clients import start
+
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.bootstrap,
         acks="all",
@@ -41,7 +43,7 @@ async def kafka_producer(settings: Settings) -> AsyncIterator[Any]:
         client_id=f"{settings.app_id}-feeds",
         **settings.kafka_client_options(),
     )
-    await producer.start()
+    await start(producer)
     try:
         yield producer
     finally:
