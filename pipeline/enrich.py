@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.extract import entities, keywords, statements, topics
+from pipeline.extract import statements
+from pipeline.extract.annotate import Annotators, annotate, load_annotators
+from pipeline.extract.entities import Gazetteer
 from pipeline.extract.lexicon import Lexicons, load_lexicons
 from pipeline.extract.stopwords import Stopwords
+from pipeline.extract.topics import Taxonomy
 from pipeline.identity import stable_id
 from pipeline.models import (
     CleanArticle,
@@ -33,18 +36,23 @@ class Resources:
     """Everything the text core reads from config/, loaded once per process."""
 
     lexicons: Lexicons
-    taxonomy: topics.Taxonomy
-    gazetteer: entities.Gazetteer
-    stopwords: Stopwords
+    annotators: Annotators
 
     @classmethod
     def load(cls, config_dir: Path) -> Resources:
-        return cls(
-            lexicons=load_lexicons(config_dir),
-            taxonomy=topics.load_taxonomy(config_dir),
-            gazetteer=entities.load_gazetteer(config_dir),
-            stopwords=keywords.load_stopwords(config_dir),
-        )
+        return cls(lexicons=load_lexicons(config_dir), annotators=load_annotators(config_dir))
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self.annotators.taxonomy
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self.annotators.gazetteer
+
+    @property
+    def stopwords(self) -> Stopwords:
+        return self.annotators.stopwords
 
 
 def enrich(article: CleanArticle, resources: Resources, doc: Document | None = None) -> EnrichedArticle:
@@ -65,6 +73,9 @@ def enrichment(article: CleanArticle, resources: Resources, doc: Document | None
             extraction.triggers_skipped,
         )
     found = extraction.statements
+    speakers = [st.speaker.name for st in found if st.speaker.type == "person"]
+    # One automaton pass for topics, entities and every statement's topics.
+    annotation = annotate(doc, resources.annotators, [st.span for st in found], speakers)
     statement_objects = [
         fields_of(
             Statement,
@@ -84,12 +95,11 @@ def enrichment(article: CleanArticle, resources: Resources, doc: Document | None
                 "text": st.text,
                 "span": [st.span[0], st.span[1]],
                 "via": st.via,
-                "topics": topics.topics_for_span(doc, resources.taxonomy, st.span),
+                "topics": labels,
             },
         )
-        for st in found
+        for st, labels in zip(found, annotation.span_topics, strict=True)
     ]
-    speakers = [st.speaker.name for st in found if st.speaker.type == "person"]
     return fields_of(
         EnrichedArticle,
         {
@@ -104,13 +114,13 @@ def enrichment(article: CleanArticle, resources: Resources, doc: Document | None
             "statements": statement_objects,
             "topics": [
                 fields_of(TopicScore, {"label": t.label, "score": round(t.score, 4)})
-                for t in topics.tag_topics(doc, resources.taxonomy)
+                for t in annotation.topics
             ],
             "entities": [
                 fields_of(Entity, {"type": e.type, "name": e.name, "forms": list(e.forms), "count": e.count})
-                for e in entities.extract_entities(doc, resources.gazetteer, speakers)
+                for e in annotation.entities
             ],
-            "keywords": keywords.extract_keywords(doc, resources.stopwords),
+            "keywords": annotation.keywords,
             "processed_at": utc_now(),
         },
     )
