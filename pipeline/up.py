@@ -22,7 +22,7 @@ from aiokafka import TopicPartition
 from pipeline import topics
 from pipeline.broker import running_broker
 from pipeline.clients import consumer
-from pipeline.models import DeadLetter, EnrichedArticle, EventError, StatementEvent, decode
+from pipeline.models import DeadLetter, EnrichedArticle, EventError, StatementEvent, TopicEvent, decode
 from pipeline.processes import die_with_parent, stop_process
 from pipeline.replay import replay
 from pipeline.settings import Settings
@@ -34,20 +34,29 @@ WORKER_STOP_TIMEOUT = 20.0
 
 @dataclass(slots=True)
 class Tally:
+    """What came out for the replayed articles (duplicates of at-least-once delivery count once)."""
+
     expected: set[str]
-    enriched: set[str] = field(default_factory=set)
+    enriched: dict[str, set[str]] = field(default_factory=dict)  # article id -> its statement ids
+    statement_ids: dict[str, set[str]] = field(default_factory=dict)  # article id -> statements seen
+    topic_events: set[tuple[str, str]] = field(default_factory=set)  # (article id, label)
     failed: dict[str, str] = field(default_factory=dict)
-    statements: int = 0
-    topics: int = 0
     dead_letters: int = 0
 
     @property
     def missing(self) -> set[str]:
-        return self.expected - self.enriched
+        return self.expected - set(self.enriched)
+
+    @property
+    def statements(self) -> int:
+        return sum(len(self.statement_ids.get(article, ())) for article in self.expected)
 
     @property
     def settled(self) -> bool:
-        return not (self.expected - self.enriched - set(self.failed))
+        """Every article enriched or dead-lettered, and every statement of each enriched one read."""
+        if self.expected - set(self.enriched) - set(self.failed):
+            return False
+        return all(ids <= self.statement_ids.get(article, set()) for article, ids in self.enriched.items())
 
 
 def run_up(settings: Settings, *, once: bool, timeout: float, quiet: bool, config: str | None) -> int:
@@ -125,15 +134,20 @@ async def _follow(
 def _take(tally: Tally, topic: str, value: bytes | None, quiet: bool) -> None:
     with contextlib.suppress(EventError):
         if topic == topics.ENRICHED:
-            tally.enriched.add(decode(EnrichedArticle, value).id)
+            article = decode(EnrichedArticle, value)
+            if article.id in tally.expected:
+                tally.enriched[article.id] = {statement.id for statement in article.statements}
         elif topic == topics.STATEMENTS:
             statement = decode(StatementEvent, value)
-            if statement.article_id in tally.expected:
-                tally.statements += 1
-            if not quiet:
-                print(format_event(statement, color=sys.stdout.isatty()) + "\n", flush=True)
+            seen = tally.statement_ids.setdefault(statement.article_id, set())
+            if statement.id not in seen:  # a redelivered duplicate prints once
+                seen.add(statement.id)
+                if not quiet:
+                    print(format_event(statement, color=sys.stdout.isatty()) + "\n", flush=True)
         elif topic == topics.TOPICS:
-            tally.topics += 1
+            event = decode(TopicEvent, value)
+            if event.article_id in tally.expected:
+                tally.topic_events.add((event.article_id, event.label))
         elif topic == topics.DLQ:
             letter = decode(DeadLetter, value)
             tally.dead_letters += 1
@@ -145,8 +159,9 @@ def _take(tally: Tally, topic: str, value: bytes | None, quiet: bool) -> None:
 
 def _summary(tally: Tally, seconds: float, once: bool) -> int:
     _say(
-        f"summary: {len(tally.enriched & tally.expected)}/{len(tally.expected)} articles enriched, "
-        f"{tally.statements} statements, {tally.topics} topic events, {tally.dead_letters} dead letters, "
+        f"summary: {len(tally.enriched)}/{len(tally.expected)} articles enriched, "
+        f"{tally.statements} statements, {len(tally.topic_events)} topic events, "
+        f"{tally.dead_letters} dead letters, "
         f"{seconds:.1f} s"
     )
     for article_id, error in tally.failed.items():
