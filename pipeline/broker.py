@@ -200,6 +200,7 @@ class EmbeddedBroker:
                 stdout=output,  # type: ignore[arg-type]
                 stderr=subprocess.STDOUT,
                 preexec_fn=die_with_parent,
+                process_group=0,  # Ctrl-C reaches us only; we stop the broker last, in order
                 env={**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")},
             )
         finally:

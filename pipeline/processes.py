@@ -17,13 +17,15 @@ def die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def stop_process(process: subprocess.Popen[bytes], timeout: float) -> None:
-    """SIGTERM, wait up to ``timeout`` seconds, then SIGKILL."""
+def stop_process(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    """SIGTERM, wait up to ``timeout`` seconds, then SIGKILL; False when it had to be killed."""
     if process.poll() is not None:
-        return
+        return True
     process.terminate()
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+        return False
+    return True

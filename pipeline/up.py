@@ -77,7 +77,8 @@ def run_up(settings: Settings, *, once: bool, timeout: float, quiet: bool, confi
                 tally = asyncio.run(_follow(settings, worker, once=once, timeout=timeout, quiet=quiet))
             finally:
                 # The worker stops before the broker, so it can commit and leave its group cleanly.
-                stop_process(worker, WORKER_STOP_TIMEOUT)
+                if not stop_process(worker, WORKER_STOP_TIMEOUT):
+                    _say(f"the worker did not stop within {WORKER_STOP_TIMEOUT:.0f} s and was killed")
     except KeyboardInterrupt:
         _say("stopping")
         return 130
@@ -98,6 +99,7 @@ def start_worker(settings: Settings, config: str | None, log_path: Path) -> subp
             stdout=log,
             stderr=subprocess.STDOUT,
             preexec_fn=die_with_parent,
+            process_group=0,  # Ctrl-C reaches `naba up` only: it stops the worker, then the broker
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
 

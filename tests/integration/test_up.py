@@ -71,26 +71,30 @@ def test_up_once_prints_statements_and_a_summary_and_exits_zero(tmp_path: Path) 
     assert not kafka_answers("127.0.0.1", port)
 
 
-def test_stopping_up_leaves_no_broker_or_worker_behind(tmp_path: Path) -> None:
+def test_ctrl_c_stops_up_cleanly_and_leaves_no_broker_or_worker_behind(tmp_path: Path) -> None:
     env, port = _env(tmp_path)
     up = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "up"],
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, like a shell job
     )
     try:
-        assert up.stdout is not None
+        assert up.stdout is not None and up.stderr is not None
         first = up.stdout.readline()  # blocks until the first statement comes out
         assert "أنتونوف" in first, first
         started = _descendants(up.pid)
         assert len(started) >= 2  # the broker and the worker (and whatever the worker forks)
-        up.send_signal(signal.SIGINT)
+        os.killpg(up.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
         assert up.wait(timeout=60) == 130
+        errors = up.stderr.read()
     finally:
         if up.poll() is None:
             up.kill()
+    # The worker stopped by itself while the broker was still there (it was not killed).
+    assert "was killed" not in errors, errors
     deadline = time.monotonic() + 10
     while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
         time.sleep(0.1)
