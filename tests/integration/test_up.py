@@ -71,9 +71,8 @@ def test_up_once_prints_statements_and_a_summary_and_exits_zero(tmp_path: Path) 
     assert not kafka_answers("127.0.0.1", port)
 
 
-def test_ctrl_c_stops_up_cleanly_and_leaves_no_broker_or_worker_behind(tmp_path: Path) -> None:
-    env, port = _env(tmp_path)
-    up = subprocess.Popen(
+def _start_up(env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "up"],
         env=env,
         stdout=subprocess.PIPE,
@@ -81,6 +80,19 @@ def test_ctrl_c_stops_up_cleanly_and_leaves_no_broker_or_worker_behind(tmp_path:
         text=True,
         start_new_session=True,  # its own process group, like a shell job
     )
+
+
+def _still_alive(pids: set[int], timeout: float) -> list[int]:
+    """The processes of ``pids`` still alive after waiting up to ``timeout`` seconds for them to go."""
+    deadline = time.monotonic() + timeout
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [pid for pid in pids if _alive(pid)]
+
+
+def test_ctrl_c_stops_up_cleanly_and_leaves_no_broker_or_worker_behind(tmp_path: Path) -> None:
+    env, port = _env(tmp_path)
+    up = _start_up(env)
     try:
         assert up.stdout is not None and up.stderr is not None
         first = up.stdout.readline()  # blocks until the first statement comes out
@@ -95,28 +107,16 @@ def test_ctrl_c_stops_up_cleanly_and_leaves_no_broker_or_worker_behind(tmp_path:
             up.kill()
     # The worker stopped by itself while the broker was still there (it was not killed).
     assert "was killed" not in errors, errors
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not [pid for pid in started if _alive(pid)]
+    assert not _still_alive(started, timeout=10)
     assert not kafka_answers("127.0.0.1", port)
 
 
 def test_killing_up_takes_its_children_down_too(tmp_path: Path) -> None:
     env, _ = _env(tmp_path)
-    up = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "up"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    up = _start_up(env)
     assert up.stdout is not None
     up.stdout.readline()
     started = _descendants(up.pid)
     os.kill(up.pid, signal.SIGKILL)
     up.wait()
-    deadline = time.monotonic() + 30
-    while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not [pid for pid in started if _alive(pid)]
+    assert not _still_alive(started, timeout=30)
