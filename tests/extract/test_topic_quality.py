@@ -70,6 +70,11 @@ def test_sets_reported_separately_and_in_total() -> None:
     counts = [r["articles"] for r in result["sets"].values()]
     # The seed article is in both sets and counts once in the total.
     assert result["total"]["articles"] == sum(counts) - 1
+    # Held-out rounds of the statement set, each scored on its own: 1xx, 2xx, 3xx.
+    assert {"gold/heldout", "gold/heldout2", "gold/heldout3"} <= set(result["splits"])
+    rounds = {name.split("/")[1]: scores["articles"] for name, scores in result["splits"].items()}
+    gold = load_gold(GOLD_DIRS[1:])
+    assert rounds == {s: sum(a.get("split") == s for a in gold) for s in rounds}
 
 
 def test_every_statement_gold_article_is_annotated_with_topics_and_entities() -> None:
