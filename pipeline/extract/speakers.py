@@ -113,7 +113,12 @@ def _is_nisba(token: str) -> bool:
 
 
 def merge_apposition(main: Mention | None, apposition: Mention | None) -> Mention | None:
-    """ "الدكتور خالد عبد الغفار، وزير الصحة،" / "المدير العام، العقيد بوعلام بوغلاف،": one person."""
+    """ "الدكتور خالد عبد الغفار، وزير الصحة،" / "المدير العام، العقيد بوعلام بوغلاف،": one person;
+    "عضو اللجنة المالية، جمال كوجر،": a named member is no longer an anonymous source."""
+    named = apposition is not None and apposition.type == PERSON and bool(apposition.name_keys)
+    if main is not None and main.type == ANONYMOUS and named:
+        title_keys = main.name_keys
+        main = replace(main, type=PERSON, name="", name_keys=(), title=main.surface, title_keys=title_keys)
     if main is None or apposition is None or main.type != PERSON or apposition.type != PERSON:
         return main
     surface = f"{main.surface}، {apposition.surface}"

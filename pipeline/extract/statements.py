@@ -43,6 +43,8 @@ from pipeline.extract.lexicon import (
     strip_article,
 )
 from pipeline.extract.speakers import (
+    ANONYMOUS,
+    PERSON,
     TITLE_PREPOSITIONS,
     UNKNOWN_SPEAKER,
     Mention,
@@ -446,7 +448,7 @@ def _statement(
             subject = _kana_subject(tokens, index - 2, first)
         mention = ctx.mention(subject)
         if subject:
-            apposition, apposition_end = _apposition(ctx, subject_end, limit)
+            apposition, apposition_end = _apposition(ctx, subject_end, limit, _wants_name(mention, lexicons))
             if apposition:
                 mention = merge_apposition(mention, ctx.mention(apposition))
                 subject_end = apposition_end
@@ -602,16 +604,43 @@ def _glued(tokens: _Tokens, index: int) -> bool:
     return tokens.starts[index] == tokens.ends[index - 1] and tokens.ends[index] == tokens.starts[index + 1]
 
 
-def _apposition(ctx: _Context, comma: int, limit: int) -> tuple[list[int], int]:
-    """ ", وزير الصحة والسكان،" after a name, or "، العقيد بوعلام بوغلاف،" after a title."""
+def _apposition(ctx: _Context, comma: int, limit: int, bare_name: bool = False) -> tuple[list[int], int]:
+    """ ", وزير الصحة والسكان،" after a name, or "، العقيد بوعلام بوغلاف،" after a title; with
+    ``bare_name`` (the subject is a title without a name) also "وزير الري، طه دربال،"."""
     tokens = ctx.tokens
     keys = tokens.keys
     if comma >= limit or keys[comma] not in _COMMAS or comma + 1 >= limit:
         return [], comma
     if not is_title_word(keys[comma + 1], ctx.lexicons):
-        return [], comma
+        return _bare_name(ctx, comma, limit) if bare_name else ([], comma)
     phrase, end = _subject(ctx, comma + 1, limit, frozenset())
     if not phrase or len(phrase) > _APPOSITION_MAX_TOKENS or end >= limit or keys[end] not in _COMMAS:
+        return [], comma
+    return phrase, end
+
+
+def _wants_name(mention: Mention | None, lexicons: Lexicons) -> bool:
+    """A title with no name ("وزير الري"، "عضو اللجنة المالية"): a name may follow between commas."""
+    if mention is None or mention.type not in (PERSON, ANONYMOUS):
+        return False
+    if mention.type == PERSON and mention.name_keys:
+        return False
+    head = mention.title_keys[:1] if mention.type == PERSON else mention.name_keys[:1]
+    return bool(head) and strip_article(head[0]) in lexicons.titles
+
+
+def _bare_name(ctx: _Context, comma: int, limit: int) -> tuple[list[int], int]:
+    """ "، طه دربال،": two to four words, all of them a name, closed by a comma. Not "، طلب عدم نشر
+    اسمه،" (the formula of an anonymous source) nor "، الثلاثاء،"."""
+    keys = ctx.tokens.keys
+    phrase, end = _subject(ctx, comma + 1, limit, frozenset())
+    if not 2 <= len(phrase) <= 4 or end >= limit or keys[end] not in _COMMAS:
+        return [], comma
+    words = [keys[i] for i in phrase]
+    if is_definite(words[0]) or "عدم" in words:
+        return [], comma
+    mention = ctx.mention(phrase)
+    if mention is None or mention.type != PERSON or len(mention.name_keys) != len(phrase):
         return [], comma
     return phrase, end
 

@@ -1,0 +1,37 @@
+"""Third-round speaker patterns (held-out 2xx/3xx misses): names between commas after a title."""
+
+from __future__ import annotations
+
+from pipeline.extract.lexicon import Lexicons
+from pipeline.extract.statements import Statement, extract_statements
+from pipeline.text.prepare import prepare
+
+
+def extract(text: str, lexicons: Lexicons) -> list[Statement]:
+    return extract_statements(prepare(text), lexicons)
+
+
+def test_a_bare_name_between_commas_after_a_title_names_the_speaker(lexicons: Lexicons) -> None:
+    text = (
+        "أكد وزير الري، طه دربال، اليوم الاثنين، أن المحطات الجديدة ستدخل الخدمة قريباً.\n"
+        "وأوضح دربال أن نسبة امتلاء السدود بلغت 45 بالمائة."
+    )
+    first, second = extract(text, lexicons)
+    speaker = first.speaker
+    assert (speaker.name, speaker.title, speaker.type) == ("طه دربال", "وزير الري", "person")
+    assert second.speaker.name == "طه دربال"
+
+
+def test_a_named_member_between_commas_is_not_an_anonymous_source(lexicons: Lexicons) -> None:
+    (s,) = extract("قال عضو اللجنة المالية النيابية، جمال كوجر، إن الجداول لم تصل بعد.", lexicons)
+    assert (s.speaker.name, s.speaker.type) == ("جمال كوجر", "person")
+
+
+def test_what_sits_between_commas_after_a_title_is_not_always_a_name(lexicons: Lexicons) -> None:
+    anonymous, dated = extract(
+        "وقال مسؤول أمني، طلب عدم نشر اسمه، إن القوات انسحبت.\n"
+        "وقال وزير الخارجية، الثلاثاء، إن المحادثات مستمرة.",
+        lexicons,
+    )
+    assert (anonymous.speaker.type, anonymous.text) == ("anonymous", "القوات انسحبت")
+    assert (dated.speaker.name, dated.speaker.type) == ("وزير الخارجية", "person")
