@@ -29,6 +29,8 @@ TITLE_PREPOSITIONS = frozenset({"لدي", "في", "باسم", "عن", "الي", 
 _NAME_LINKS = frozenset({"عبد", "بن", "ابن", "بنت", "ابو", "ابي", "ال", "ام", "ولد"})
 # Prepositions never inside a name: "جيسوس في المؤتمر الصحفي" names جيسوس. (باسم is also a name.)
 _NAME_BREAKS = frozenset({"في", "من", "عن", "الي", "لدي", "خلال"})
+# Titles that speak on behalf of someone: after them باسم is a preposition, elsewhere a name.
+_SPOKESPERSON = frozenset({"متحدث", "متحدثه", "ناطق", "ناطقه"})
 _NAME_MAX_TOKENS = 6
 _SEARCH_WINDOW = 200
 _DEFINITE_PREFIXES = ("ال", "لل", "وال", "بال", "فال", "كال")
@@ -151,6 +153,8 @@ def _parse_person(
             genitives = 0 if definite else 2
             index += 1
             continue
+        if token == "باسم" and not _speaks_for(keys[:index]):
+            break  # the name باسم ("النائب باسم كامل"), not "on behalf of"
         if token in TITLE_PREPOSITIONS and index + 1 < len(keys):
             following = keys[index + 1]
             # An institution or a place noun takes one genitive (باسم حركة حماس، في ريف دمشق).
@@ -222,6 +226,11 @@ def _name_end(keys: list[str], start: int, lexicons: Lexicons, max_units: int = 
         linked = token in _NAME_LINKS
         index += 1
     return index
+
+
+def _speaks_for(title: list[str]) -> bool:
+    """باسم is "on behalf of" once, after a spokesperson: "المتحدث باسم الحكومة باسم العوادي"."""
+    return "باسم" not in title and any(strip_article(k) in _SPOKESPERSON for k in title)
 
 
 def _institution(token: str, lexicons: Lexicons) -> bool:

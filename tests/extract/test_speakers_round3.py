@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.extract.lexicon import Lexicons
+from pipeline.extract.lexicon import Lexicons, key_tokens
+from pipeline.extract.speakers import parse_mention
 from pipeline.extract.statements import Statement, extract_statements
 from pipeline.text.prepare import prepare
 
@@ -35,3 +36,15 @@ def test_what_sits_between_commas_after_a_title_is_not_always_a_name(lexicons: L
     )
     assert (anonymous.speaker.type, anonymous.text) == ("anonymous", "القوات انسحبت")
     assert (dated.speaker.name, dated.speaker.type) == ("وزير الخارجية", "person")
+
+
+def test_basim_is_a_name_except_once_after_a_spokesperson(lexicons: Lexicons) -> None:
+    cases = {
+        "النائب باسم كامل": ("النائب", "باسم كامل"),
+        "المتحدث الرسمي باسم الحكومة باسم العوادي": ("المتحدث الرسمي باسم الحكومة", "باسم العوادي"),
+        "المتحدث باسم مجلس النواب": ("المتحدث باسم مجلس النواب", ""),
+    }
+    for phrase, (title, name) in cases.items():
+        mention = parse_mention(key_tokens(phrase), phrase.split(), lexicons)
+        assert mention is not None
+        assert (mention.type, mention.title, mention.name) == ("person", title, name), phrase
