@@ -146,7 +146,8 @@ def _parse_person(
     genitives = 0
     while index < len(keys):
         token = keys[index]
-        definite = is_definite(token)
+        # A bare title is indefinite even when it looks definite: والي (a governor), not و+الي.
+        definite = is_definite(token) and token not in lexicons.titles
         if is_title_word(token, lexicons) and not (
             index > 0 and not definite and not genitives and is_definite(keys[index - 1])
         ):

@@ -48,3 +48,11 @@ def test_basim_is_a_name_except_once_after_a_spokesperson(lexicons: Lexicons) ->
         mention = parse_mention(key_tokens(phrase), phrase.split(), lexicons)
         assert mention is not None
         assert (mention.type, mention.title, mention.name) == ("person", title, name), phrase
+
+
+def test_a_title_that_starts_like_the_article_is_still_indefinite(lexicons: Lexicons) -> None:
+    # والي (a governor) takes its genitives like وزير, although it starts like و + ال.
+    phrase = "والي ولاية نهر النيل محمد البدوي"
+    mention = parse_mention(key_tokens(phrase), phrase.split(), lexicons)
+    assert mention is not None
+    assert (mention.title, mention.name) == ("والي ولاية نهر النيل", "محمد البدوي")
