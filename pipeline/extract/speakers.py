@@ -97,7 +97,12 @@ def parse_mention(
     if lexicons.organizations.match(keys, 0) or lexicons.media.match(keys, 0):
         return Mention(ORGANIZATION, surface, surface, tuple(keys), None, ())
     bare = [strip_article(k) for k in keys[:8]]  # anonymous phrases are short
-    if lexicons.anonymous.match(bare, 0) and (not is_definite(first) or bare[0] not in lexicons.titles):
+    # "عضو اللجنة المالية" (an office with a definite genitive) is someone specific; "عضو في
+    # اللجنة"، "مسؤول أردني" are not.
+    office = bare[0] in lexicons.titles and (
+        is_definite(first) or (len(keys) > 1 and is_definite(keys[1]) and not _is_nisba(keys[1]))
+    )
+    if lexicons.anonymous.match(bare, 0) and not office:
         return Mention(ANONYMOUS, surface, surface, tuple(keys), None, ())
     if is_title_word(first, lexicons):
         return _parse_person(keys, displays, lexicons, surface, loose)

@@ -56,3 +56,17 @@ def test_a_title_that_starts_like_the_article_is_still_indefinite(lexicons: Lexi
     mention = parse_mention(key_tokens(phrase), phrase.split(), lexicons)
     assert mention is not None
     assert (mention.title, mention.name) == ("والي ولاية نهر النيل", "محمد البدوي")
+
+
+def test_an_office_with_a_definite_genitive_is_someone_specific(lexicons: Lexicons) -> None:
+    # One title shared by two members: the later title-only mention is the one who spoke last.
+    text = (
+        "وقال عضو اللجنة المالية النيابية جمال كوجر إن الجداول لم تصل.\n"
+        "في المقابل، قال عضو آخر في اللجنة المالية النيابية، مصطفى الكرعاوي، إن الجداول ستصل قريباً.\n"
+        "وأضاف عضو اللجنة أن رئيس الوزراء وجه وزارة المالية بحسم الملفات."
+    )
+    speakers = [(s.speaker.name, s.speaker.type) for s in extract(text, lexicons)]
+    assert speakers == [("جمال كوجر", "person"), ("مصطفى الكرعاوي", "person"), ("مصطفى الكرعاوي", "person")]
+    for phrase, kind in (("عضو في اللجنة", "anonymous"), ("مسؤول أردني كبير", "anonymous")):
+        mention = parse_mention(key_tokens(phrase), phrase.split(), lexicons)
+        assert mention is not None and mention.type == kind, phrase
