@@ -446,6 +446,8 @@ def _statement(
         subject, subject_end = _subject(ctx, index + 1, limit, trigger.prepositions)
         if not subject and index - 1 > first and keys[index - 1] in _CONTINUE_AFTER:
             subject = _kana_subject(tokens, index - 2, first)
+        elif not subject and keys[index].startswith("ف"):
+            subject = _amma_subject(tokens, index, first)
         mention = ctx.mention(subject)
         if subject:
             apposition, apposition_end = _apposition(ctx, subject_end, limit, _wants_name(mention, lexicons))
@@ -663,6 +665,17 @@ def _kana_subject(tokens: _Tokens, before: int, first: int) -> list[int]:
     for index in range(before, max(first - 1, before - 10), -1):
         if tokens.keys[index] in _KANA:
             return [i for i in range(index + 1, before + 1) if tokens.is_word(i)]
+    return []
+
+
+def _amma_subject(tokens: _Tokens, verb: int, first: int) -> list[int]:
+    """ "أما رئيس الهيئات الاقتصادية محمد شقير فأكد…": the subject sits between أما and the ف verb."""
+    for index in range(verb - 1, max(first - 1, verb - _SUBJECT_MAX_TOKENS - 2), -1):
+        key = tokens.keys[index]
+        if key == "اما":
+            return [i for i in range(index + 1, verb) if tokens.is_word(i)]
+        if key in _CLAUSE_PUNCTUATION and key not in _COMMAS:
+            break
     return []
 
 

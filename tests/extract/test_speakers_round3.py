@@ -70,3 +70,13 @@ def test_an_office_with_a_definite_genitive_is_someone_specific(lexicons: Lexico
     for phrase, kind in (("عضو في اللجنة", "anonymous"), ("مسؤول أردني كبير", "anonymous")):
         mention = parse_mention(key_tokens(phrase), phrase.split(), lexicons)
         assert mention is not None and mention.type == kind, phrase
+
+
+def test_the_subject_of_amma_fa_sits_before_the_verb(lexicons: Lexicons) -> None:
+    text = (
+        "وقال النائب وائل أبو فاعور إن الكتلة منفتحة على الحوار.\n"
+        "أما رئيس الهيئات الاقتصادية محمد شقير فأكد أن القطاع الخاص «لم يعد قادراً على الصمود»."
+    )
+    first, second = extract(text, lexicons)
+    assert first.speaker.name == "وائل أبو فاعور"
+    assert (second.speaker.name, second.text) == ("محمد شقير", "القطاع الخاص «لم يعد قادراً على الصمود»")
