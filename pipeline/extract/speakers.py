@@ -31,7 +31,12 @@ _NAME_LINKS = frozenset({"عبد", "بن", "ابن", "بنت", "ابو", "ابي
 _NAME_BREAKS = frozenset({"في", "من", "عن", "الي", "لدي", "خلال"})
 # Titles that speak on behalf of someone: after them باسم is a preposition, elsewhere a name.
 _SPOKESPERSON = frozenset({"متحدث", "متحدثه", "ناطق", "ناطقه"})
-_NAME_MAX_TOKENS = 6
+# Titles that are also given names: after a complete title they start the name (الفنان أمير
+# كرارة); any other title word there is a second office (رئيس مجلس الوزراء وزير الخارجية).
+_NAME_LIKE_TITLES = frozenset(
+    {"امين", "امير", "اميره", "سلطان", "ملك", "ملكه", "شيخ", "شيخه", "عميد", "قايد", "مرشد", "نايب"}
+)
+_NAME_MAX_TOKENS = 7  # محمد بن عبدالرحمن بن جاسم آل ثاني
 _SEARCH_WINDOW = 200
 _DEFINITE_PREFIXES = ("ال", "لل", "وال", "بال", "فال", "كال")
 
@@ -154,7 +159,11 @@ def _parse_person(
         # A bare title is indefinite even when it looks definite: والي (a governor), not و+الي.
         definite = is_definite(token) and token not in lexicons.titles
         if is_title_word(token, lexicons) and not (
-            index > 0 and not definite and not genitives and is_definite(keys[index - 1])
+            index > 0
+            and not definite
+            and not genitives
+            and is_definite(keys[index - 1])
+            and token in _NAME_LIKE_TITLES
         ):
             genitives = 0 if definite else 2
             index += 1

@@ -80,3 +80,21 @@ def test_the_subject_of_amma_fa_sits_before_the_verb(lexicons: Lexicons) -> None
     first, second = extract(text, lexicons)
     assert first.speaker.name == "وائل أبو فاعور"
     assert (second.speaker.name, second.text) == ("محمد شقير", "القطاع الخاص «لم يعد قادراً على الصمود»")
+
+
+def test_a_second_office_after_a_title_is_title_but_a_name_like_title_is_a_name(lexicons: Lexicons) -> None:
+    cases = {
+        "الشيخ محمد بن عبدالرحمن بن جاسم آل ثاني رئيس مجلس الوزراء وزير الخارجية": (
+            "رئيس مجلس الوزراء وزير الخارجية",
+            "محمد بن عبدالرحمن بن جاسم آل ثاني",
+        ),
+        "رئيس مجلس الوزراء وزير الخارجية": ("رئيس مجلس الوزراء وزير الخارجية", ""),
+        "وزير الاقتصاد والتجارة في حكومة تصريف الأعمال أمين سلام": (
+            "وزير الاقتصاد والتجارة في حكومة تصريف الأعمال",
+            "أمين سلام",
+        ),
+    }
+    for phrase, (title, name) in cases.items():
+        mention = parse_mention(key_tokens(phrase), phrase.split(), lexicons)
+        assert mention is not None
+        assert (mention.title, mention.name) == (title, name), phrase
