@@ -346,11 +346,25 @@ def _observe_names(ctx: _Context, first: int, last: int) -> None:
         # Right after a reporting verb, the verb's own prepositions end the phrase (أشاد الوزير بالدور).
         trigger = ctx.lexicons.triggers.get(tokens.keys[index - 1]) if index > first else None
         phrase, end = _subject(ctx, index, last, trigger.prepositions if trigger else frozenset())
-        mention = ctx.mention(phrase, loose=True)
-        if mention is not None and mention.name_keys and mention.type == "person":
-            ctx.registry.observe(mention)
+        phrase, second = _coordinated(ctx, phrase)
+        for mention in (ctx.mention(phrase, loose=True), second):
+            if mention is not None and mention.name_keys and mention.type == PERSON:
+                ctx.registry.observe(mention)
         ctx.observed += 1
         reached = max(end, index + 1)
+
+
+def _coordinated(ctx: _Context, phrase: list[int]) -> tuple[list[int], Mention | None]:
+    """ "العاهل الأردني الملك عبدالله الثاني والرئيس العراقي عبد اللطيف رشيد": two titled names; the
+    first phrase and the second one's mention (its و taken off)."""
+    keys, title_forms = ctx.tokens.keys, ctx.lexicons.title_forms
+    for position in range(1, len(phrase)):
+        key = keys[phrase[position]]
+        if key.startswith("وال") and key[1:] in title_forms:
+            words, displays = ctx.tokens.words(phrase[position:])
+            words[0], displays[0] = words[0][1:], displays[0][1:]
+            return phrase[:position], parse_mention(words, displays, ctx.lexicons, loose=True)
+    return phrase, None
 
 
 def _triggers(ctx: _Context, first: int, last: int) -> list[tuple[int, Trigger]]:

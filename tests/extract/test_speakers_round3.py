@@ -98,3 +98,12 @@ def test_a_second_office_after_a_title_is_title_but_a_name_like_title_is_a_name(
         mention = parse_mention(key_tokens(phrase), phrase.split(), lexicons)
         assert mention is not None
         assert (mention.title, mention.name) == (title, name), phrase
+
+
+def test_two_titled_names_joined_by_wa_are_both_known(lexicons: Lexicons) -> None:
+    text = (
+        "التقى العاهل الأردني الملك عبدالله الثاني والرئيس العراقي عبد اللطيف رشيد في عمان.\n"
+        "من جانبه، أعرب الرئيس العراقي عن شكره للأردن ملكاً وحكومة وشعباً."
+    )
+    (s,) = extract(text, lexicons)
+    assert (s.speaker.name, s.speaker.title) == ("عبد اللطيف رشيد", "الرئيس العراقي")
