@@ -36,6 +36,8 @@ TITLES_FILE = "lexicons/person_titles.txt"
 # The statement extractor's titles, written without the article (رئيس, سفير): used too.
 SPEAKER_TITLES_FILE = "lexicons/titles.txt"
 HEADS_FILE = "lexicons/organization_heads.txt"
+# Outlets named by a common word (الشروق, الرأي): an organisation only between quotation marks.
+OUTLETS_FILE = "lexicons/outlets.txt"
 
 # Matcher values: (kind, index). Kinds (a month's index is its number):
 _NAME, _TITLE, _HEAD, _DEFINITE_HEAD, _MONTH = 0, 1, 2, 3, 4
@@ -121,6 +123,12 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         add(PERSON, line)
 
     entries: list[tuple[str, tuple[int, int]]] = [(alias, (_NAME, i)) for alias, i in aliases.items()]
+    for line in read_lines(config_dir / OUTLETS_FILE):  # لـ«الشروق», «النهار»: quoted forms only
+        index = len(canon)
+        canon.append((ORGANIZATION, _clean(line[0])))
+        for name in line:
+            aliases.setdefault(_folded(name), index)
+            entries.append((f'"{name}"', (_NAME, index)))
     title_words: set[str] = set()
     for i, line in enumerate(read_lines(config_dir / TITLES_FILE)):
         for title in line:

@@ -145,3 +145,11 @@ def test_a_shorter_name_is_the_same_person(gazetteer: Gazetteer) -> None:
     persons = by_type(extract_entities(doc, gazetteer, ["سهام البوغديري نمصية"]), "person")
     assert list(persons) == ["سهام البوغديري نمصية"]
     assert "سهام البوغديري" in persons["سهام البوغديري نمصية"].forms
+
+
+def test_outlets_named_by_a_common_word_only_between_quotes(gazetteer: Gazetteer) -> None:
+    doc = prepare("وقال مصدر حكومي لـ«الشروق» إن الحكومة ستعرض الموازنة، وذكرت ”النهار“ أن الجلسة تأجلت.")
+    organizations = by_type(extract_entities(doc, gazetteer), "organization")
+    assert {"الشروق", "النهار"} <= set(organizations)
+    doc = prepare("خرج الصيادون مع الشروق وعادوا في النهار، وقال إن الرأي العام منقسم.")
+    assert by_type(extract_entities(doc, gazetteer), "organization") == {}
