@@ -133,7 +133,8 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
     for i, line in enumerate(read_lines(config_dir / TITLES_FILE)):
         for title in line:
             entries.append((title, (_TITLE, i)))
-            title_words.update(matching_key(title).split())
+            # not the preposition of "المتحدث باسم": باسم is also a given name (باسم العوادي)
+            title_words.update(w for w in matching_key(title).split() if w not in _PREPOSITIONS)
     for line in read_lines(config_dir / SPEAKER_TITLES_FILE):
         for title in line:
             for form in (title, "ال" + title):

@@ -153,3 +153,10 @@ def test_outlets_named_by_a_common_word_only_between_quotes(gazetteer: Gazetteer
     assert {"الشروق", "النهار"} <= set(organizations)
     doc = prepare("خرج الصيادون مع الشروق وعادوا في النهار، وقال إن الرأي العام منقسم.")
     assert by_type(extract_entities(doc, gazetteer), "organization") == {}
+
+
+def test_a_title_preposition_is_still_a_given_name(gazetteer: Gazetteer) -> None:
+    # "المتحدث باسم" is a title, but باسم also starts names: the speaker is a person.
+    doc = prepare("شدد المتحدث الرسمي باسم الحكومة باسم العوادي على ضرورة حصر السلاح بيد الدولة.")
+    persons = by_type(extract_entities(doc, gazetteer, ["باسم العوادي"]), "person")
+    assert list(persons) == ["باسم العوادي"]
