@@ -160,3 +160,9 @@ def test_a_title_preposition_is_still_a_given_name(gazetteer: Gazetteer) -> None
     doc = prepare("شدد المتحدث الرسمي باسم الحكومة باسم العوادي على ضرورة حصر السلاح بيد الدولة.")
     persons = by_type(extract_entities(doc, gazetteer, ["باسم العوادي"]), "person")
     assert list(persons) == ["باسم العوادي"]
+
+
+def test_a_known_organisation_after_lil_ends_a_head_pattern(gazetteer: Gazetteer) -> None:
+    doc = prepare("وقال النائب باسم كامل، عضو الهيئة البرلمانية للحزب المصري الديمقراطي، إن الموازنة متوازنة.")
+    organizations = by_type(extract_entities(doc, gazetteer), "organization")
+    assert list(organizations) == ["الحزب المصري الديمقراطي"]
