@@ -631,8 +631,8 @@ def _organization_after(
             continue
         if not w.isalpha() or w in gazetteer.stopwords or w in gazetteer.title_words:
             break
-        inner = starts.get(ts + 2) if w.startswith("لل") else None
-        if inner is not None and gazetteer.canon[inner[2]][0] == ORGANIZATION:
+        after_lil = starts.get(ts + 2) if w.startswith("لل") else None
+        if after_lil is not None and gazetteer.canon[after_lil[2]][0] == ORGANIZATION:
             break  # الهيئة البرلمانية للحزب المصري الديمقراطي: the known party is the entity
         if definite and not words and not w.endswith(_ADJECTIVE_ENDINGS) and w not in _GENERAL:
             break  # "الحزب الدستوري" names a party; "الهيئة النتائج" is a verb's subject and object
