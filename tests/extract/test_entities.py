@@ -166,3 +166,27 @@ def test_a_known_organisation_after_lil_ends_a_head_pattern(gazetteer: Gazetteer
     doc = prepare("وقال باسم كامل، عضو الهيئة البرلمانية للحزب المصري الديمقراطي، إن الموازنة متوازنة.")
     organizations = by_type(extract_entities(doc, gazetteer), "organization")
     assert list(organizations) == ["الحزب المصري الديمقراطي"]
+
+
+def test_head_nouns_of_institution_classes(gazetteer: Gazetteer) -> None:
+    # Festivals, broadcasters, high commissions, guards, forums, theatres, federations,
+    # departments, observatories: names the gazetteer does not list, read from their head noun.
+    text = (
+        "وأعلن مهرجان الإسماعيلية للأفلام التسجيلية برنامجه، وبثت إذاعة مونت كارلو الحوار، "
+        "وذكرت المندوبية العامة لإدارة السجون أن الحرس الجمهوري العراقي انتشر. "
+        "ودعا المنتدى الاقتصادي العالمي إلى الحوار، وقدم المسرح القومي المصري عرضا، "
+        "وفازت الاتحادية المغربية لكرة السلة، وأصدرت دائرة الأراضي والمساحة قرارها، "
+        "وقال المرصد الوطني للتنمية البشرية إن الفقر تراجع."
+    )
+    organizations = set(by_type(extract_entities(prepare(text), gazetteer), "organization"))
+    assert {
+        "مهرجان الإسماعيلية للأفلام التسجيلية",
+        "إذاعة مونت كارلو",
+        "المندوبية العامة لإدارة السجون",
+        "الحرس الجمهوري العراقي",
+        "المنتدى الاقتصادي العالمي",
+        "المسرح القومي المصري",
+        "الاتحادية المغربية لكرة السلة",
+        "دائرة الأراضي والمساحة",
+        "المرصد الوطني للتنمية البشرية",
+    } <= organizations
