@@ -375,6 +375,8 @@ def _patterns(
             name = collector.display(start, inner_end)
         else:  # a quoted name: drop the quote marks
             name = collector.display(start, end) + " " + collector.display(inner_start, inner_end)
+        if kind == _DEFINITE_HEAD and not key.startswith("ال", start):
+            name = "ال" + name  # للهيئة الوطنية ...: لل is ل + ال, the name is الهيئة الوطنية ...
         found.append((ORGANIZATION, name, start, org[1]))
         orgs[start] = org[1]
         for inside in name_starts[bisect_left(name_starts, start) : bisect_left(name_starts, org[1])]:

@@ -190,3 +190,12 @@ def test_head_nouns_of_institution_classes(gazetteer: Gazetteer) -> None:
         "دائرة الأراضي والمساحة",
         "المرصد الوطني للتنمية البشرية",
     } <= organizations
+
+
+def test_a_definite_head_after_lil_keeps_its_article(gazetteer: Gazetteer) -> None:
+    # للجمعية = ل + الجمعية: the name is الجمعية الوطنية ..., not "جمعية الوطنية ...".
+    doc = prepare(
+        "وجاء في بيان للجمعية الوطنية للمتقاعدين أن المعاشات تأخرت، وفي تقرير للمؤسسة الوطنية للإسكان أن الأسعار ارتفعت."
+    )
+    organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
+    assert {"الجمعية الوطنية للمتقاعدين", "المؤسسة الوطنية للإسكان"} <= organizations
