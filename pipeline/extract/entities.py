@@ -653,6 +653,11 @@ def _organization_after(
             continue
         nxt = _tokens(key, te)
         follows_definite = nxt is not None and key.startswith("ال", nxt[0]) and nxt[0] not in starts
+        if words and follows_definite and nxt is not None and w.startswith("و") and len(w) >= 4:
+            # وزارة الاتصالات وتكنولوجيا المعلومات: a coordinated construct continues the name
+            end = position = nxt[1]
+            words += 2
+            continue
         if (
             follows_definite
             and nxt is not None

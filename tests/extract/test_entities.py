@@ -199,3 +199,12 @@ def test_a_definite_head_after_lil_keeps_its_article(gazetteer: Gazetteer) -> No
     )
     organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
     assert {"الجمعية الوطنية للمتقاعدين", "المؤسسة الوطنية للإسكان"} <= organizations
+
+
+def test_a_coordinated_construct_continues_an_organisation_name(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "أعلنت وزارة الصناعة وتنمية الصادرات خطة جديدة، ورحبت وزارة المالية وقالت الوزارة إنها ستمولها."
+    )
+    organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
+    assert "وزارة الصناعة وتنمية الصادرات" in organizations
+    assert "وزارة المالية" in organizations  # وقالت is a verb, not part of the name
