@@ -59,7 +59,7 @@ _MODIFIER_NOUNS = frozenset(
 # A stopword after folding that is a name when written with ي (علي), not ى (على).
 _NAME_NOT_PREPOSITION = frozenset(("علي",))
 _FUTURE = ("سي", "ست", "سن")
-_MAX_ORG_WORDS = 3
+_MAX_ORG_WORDS = 4  # words after the head noun, a complement (لكرة القدم) counting two
 _MAX_SKIP = 8
 _FEW_NAMES = 8
 

@@ -208,3 +208,9 @@ def test_a_coordinated_construct_continues_an_organisation_name(gazetteer: Gazet
     organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
     assert "وزارة الصناعة وتنمية الصادرات" in organizations
     assert "وزارة المالية" in organizations  # وقالت is a verb, not part of the name
+
+
+def test_long_organisation_names_are_read_whole(gazetteer: Gazetteer) -> None:
+    doc = prepare("وقرر المجلس الأعلى لتنظيم الإعلام المرئي والمسموع وقف البرنامج.")
+    organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
+    assert organizations == {"المجلس الأعلى لتنظيم الإعلام المرئي والمسموع"}
