@@ -584,7 +584,8 @@ def _organization_after(
             return None
         return None if inner is None else (head_end, token[1], inner)
     known = starts.get(s)
-    if known is not None and gazetteer.canon[known[2]][0] != LOCATION:
+    eponym = -1 if definite else _eponym_end(key, s, e, gazetteer, known)
+    if eponym < 0 and known is not None and gazetteer.canon[known[2]][0] != LOCATION:
         return None  # "شركة أرامكو": the known name is the entity
     proper = head in gazetteer.proper_heads and not definite
     after = _tokens(key, e)
@@ -596,6 +597,7 @@ def _organization_after(
     )
     if (
         known is None
+        and eponym < 0
         and proper
         and not construct
         and word.isalpha()
@@ -617,7 +619,7 @@ def _organization_after(
             ):
                 end = nxt[1]
         return s, end, (s, end)
-    words, end, position = 0, -1, head_end
+    words, end, position = (0, -1, head_end) if eponym < 0 else (1, eponym, eponym)
     while words < _MAX_ORG_WORDS + 1:
         token = _tokens(key, position)
         if token is None:
@@ -647,6 +649,8 @@ def _organization_after(
             break  # "... والمجمع الفقهي": a second organisation, not part of this name
         if words and _relative_participle(key, w, te):
             break  # جماعة ... المرتبطة بتنظيم القاعدة: the participle opens a relative phrase
+        if 0 <= eponym == end and w.startswith("ال") and not w.endswith(_ADJECTIVE_ENDINGS):
+            break  # مؤسسة محمد السادس المشروع: after a person's name only an adjective belongs
         if w.startswith("ال") or (words and w.startswith(("وال", "لل"))):
             end = position = te
             words += 1
@@ -673,6 +677,38 @@ def _organization_after(
         return None
     first = _tokens(key, head_end)
     return (head_end, end, (first[0] if first else head_end, end))
+
+
+# Titles of the persons institutions are named after: مستشفى الملك فهد, جامعة الأمير سلطان.
+_EPONYM_TITLES = frozenset(
+    matching_key(w) for w in ("الملك", "الملكة", "الأمير", "الأميرة", "الشيخ", "الشيخة", "السلطان", "الإمام")
+)
+
+
+def _eponym_end(key: str, s: int, e: int, gazetteer: Gazetteer, known: tuple[int, int, int] | None) -> int:
+    """End of the person an institution is named after, starting at token ``key[s:e]`` right
+    after a head noun: a known person (مؤسسة محمد السادس), or a royal or religious title and a
+    name (مستشفى الملك حمد, جامعة الأمير محمد بن فهد); -1 if there is none."""
+    if known is not None:
+        return known[1] if gazetteer.canon[known[2]][0] == PERSON else -1
+    if key[s:e] not in _EPONYM_TITLES:
+        return -1
+    end, position, pending = -1, e, False
+    for _ in range(_MAX_NAME_TOKENS + 2):
+        token = _tokens(key, position)
+        if token is None:
+            break
+        word = key[token[0] : token[1]]
+        stop = not word.isalpha() or (
+            not pending and (word.startswith(("ال", "لل")) or word in gazetteer.stopwords)
+        )
+        if stop and (word != "ال" or end < 0):  # آل مكتوم: "آل" folds to "ال", a connector
+            break
+        pending = word in _CONNECTORS and not pending
+        position = token[1]
+        if not pending:
+            end = position
+    return end
 
 
 _ADJECTIVE_ENDINGS = ("ي", "يه", "يا", "ا")

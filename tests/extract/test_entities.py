@@ -195,7 +195,8 @@ def test_head_nouns_of_institution_classes(gazetteer: Gazetteer) -> None:
 def test_a_definite_head_after_lil_keeps_its_article(gazetteer: Gazetteer) -> None:
     # للجمعية = ل + الجمعية: the name is الجمعية الوطنية ..., not "جمعية الوطنية ...".
     doc = prepare(
-        "وجاء في بيان للجمعية الوطنية للمتقاعدين أن المعاشات تأخرت، وفي تقرير للمؤسسة الوطنية للإسكان أن الأسعار ارتفعت."
+        "وجاء في بيان للجمعية الوطنية للمتقاعدين أن المعاشات تأخرت، "
+        "وفي تقرير للمؤسسة الوطنية للإسكان أن الأسعار ارتفعت."
     )
     organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
     assert {"الجمعية الوطنية للمتقاعدين", "المؤسسة الوطنية للإسكان"} <= organizations
@@ -214,3 +215,20 @@ def test_long_organisation_names_are_read_whole(gazetteer: Gazetteer) -> None:
     doc = prepare("وقرر المجلس الأعلى لتنظيم الإعلام المرئي والمسموع وقف البرنامج.")
     organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
     assert organizations == {"المجلس الأعلى لتنظيم الإعلام المرئي والمسموع"}
+
+
+def test_institutions_named_after_a_person(gazetteer: Gazetteer) -> None:
+    # A royal or religious title and a name, or a known person, right after the head noun: the
+    # person is part of the institution's name, not a person mentioned on the side.
+    doc = prepare(
+        "نقل المصاب إلى مستشفى الملك خالد الجامعي، وتخرج في جامعة الأمير محمد بن فهد للعلوم، "
+        "وافتتح مركز الشيخ زايد بن سلطان آل نهيان للتراث، ومولت مؤسسة محمد بن سلمان المشروع."
+    )
+    entities = extract_entities(doc, gazetteer)
+    assert {
+        "مستشفى الملك خالد الجامعي",
+        "جامعة الأمير محمد بن فهد للعلوم",
+        "مركز الشيخ زايد بن سلطان آل نهيان للتراث",
+        "مؤسسة محمد بن سلمان",
+    } <= set(by_type(entities, "organization"))
+    assert not set(by_type(entities, "person")) - {"محمد بن سلمان"}
