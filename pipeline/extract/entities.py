@@ -38,9 +38,11 @@ SPEAKER_TITLES_FILE = "lexicons/titles.txt"
 HEADS_FILE = "lexicons/organization_heads.txt"
 # Outlets named by a common word (الشروق, الرأي): an organisation only between quotation marks.
 OUTLETS_FILE = "lexicons/outlets.txt"
+# Nouns of regions before a place's name (ولاية تيرس زمور, وادي حضرموت).
+REGIONS_FILE = "lexicons/region_nouns.txt"
 
 # Matcher values: (kind, index). Kinds (a month's index is its number):
-_NAME, _TITLE, _HEAD, _DEFINITE_HEAD, _MONTH = 0, 1, 2, 3, 4
+_NAME, _TITLE, _HEAD, _DEFINITE_HEAD, _MONTH, _REGION, _DEFINITE_REGION = 0, 1, 2, 3, 4, 5, 6
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|\n|[^\w\s]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -86,6 +88,7 @@ class Gazetteer:
     # Folded names written with a final ة: the key folds ة to ه, so "زواره" (his visitors)
     # would read as زوارة; the display text tells them apart.
     ta_marbuta: frozenset[str] = frozenset()
+    region_marks: tuple[str, ...] = ()  # region noun index -> "", "?" or "=" (region_nouns.txt)
 
 
 def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gazetteer:
@@ -152,6 +155,14 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
     for line in read_lines(config_dir / MONTHS_FILE):
         if line[0].isdigit() and 1 <= int(line[0]) <= 12:
             entries.extend((name, (_MONTH, int(line[0]))) for name in line[1:])
+    region_marks: list[str] = []
+    for line in read_lines(config_dir / REGIONS_FILE) if (config_dir / REGIONS_FILE).exists() else ():
+        noun, _, mark = line[0].partition(" ")
+        entries += [
+            (noun, (_REGION, len(region_marks))),
+            ("ال" + noun, (_DEFINITE_REGION, len(region_marks))),
+        ]
+        region_marks.append(mark.strip())
     return Gazetteer(
         matcher=Matcher(entries),
         canon=tuple(canon),
@@ -163,6 +174,7 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         stopwords=stopwords,
         entries=tuple(entries),
         ta_marbuta=frozenset(ta_marbuta - plain_ha),
+        region_marks=tuple(region_marks),
     )
 
 
@@ -267,6 +279,7 @@ def entities_from_hits(
     names: list[tuple[int, int, int]] = []
     triggers: list[tuple[int, int, int, int]] = []
     months: list[tuple[int, int, int]] = []
+    regions: list[tuple[int, int, int, int]] = []
     ta_marbuta = gazetteer.ta_marbuta
     for start, end, (kind, index) in hits:
         if kind == _NAME:
@@ -275,15 +288,22 @@ def entities_from_hits(
             names.append((start, end, index))
         elif kind == _MONTH:
             months.append((start, end, index))
+        elif kind >= _REGION:
+            regions.append((start, end, kind, index))
         else:
             triggers.append((start, end, kind, index))
     starts = _resolve(names, len(key))
+    places = _regions(doc, regions, gazetteer, starts)
     found = _patterns(key, triggers, gazetteer, starts, collector)
     for start, end, index in starts.values():
         entity_type, canonical = gazetteer.canon[index]
         collector.add(entity_type, canonical, start, end, index=index)
+    for start, end, name in places:
+        if collector.free(start, end):
+            collector.add(LOCATION, name, start, end)
     for entity_type, name, f_start, f_end in found:
-        collector.add(entity_type, name, f_start, f_end)
+        if entity_type != PERSON or collector.free(f_start, f_end):  # not a region's name
+            collector.add(entity_type, name, f_start, f_end)
     if doc.title:
         title, title_map = fold(doc.title)
         in_title = [(s, e, v[1]) for s, e, v in title_hits if v[0] == _NAME]
@@ -330,6 +350,100 @@ def _resolve(names: list[tuple[int, int, int]], length: int) -> dict[int, tuple[
             starts[start] = (start, end, index)
             occupied[start:end] = b"\x01" * (end - start)
     return dict(sorted(starts.items()))
+
+
+# Compass adjectives that make a region noun with the article a name (المنطقة الشرقية).
+_COMPASS = frozenset(matching_key(w) for w in ("الشرقية", "الغربية", "الشمالية", "الجنوبية", "الوسطى"))
+_MAX_REGION_WORDS = 3
+_DIRECTIONS = frozenset(("شمال", "جنوب", "شرق", "غرب", "وسط", "شرقي", "غربي", "شمالي", "جنوبي"))
+
+
+def _regions(
+    doc: Document,
+    regions: list[tuple[int, int, int, int]],
+    gazetteer: Gazetteer,
+    starts: dict[int, tuple[int, int, int]],
+) -> list[tuple[int, int, str]]:
+    """Places named with a region noun, as ``(start, end, name)``: a compass adjective after the
+    noun with the article (المحافظة الشمالية), or one to three name words after the noun without
+    it (ولاية تيرس زمور → تيرس زمور; جهة فاس مكناس → فاس مكناس; وادي حضرموت keeps its noun). A
+    known place read into a longer name is no mention of its own there (``starts`` loses it)."""
+    key = doc.key
+    places: list[tuple[int, int, str]] = []
+    nouns = {start for start, _, _, _ in regions}  # another region noun starts another name
+    for start, end, kind, index in regions:
+        if start in starts or (places and start < places[-1][1]):
+            continue
+        token = _tokens(key, end)
+        if token is None or key[end : token[0]] != " ":
+            continue
+        if kind == _DEFINITE_REGION:
+            if key[token[0] : token[1]] in _COMPASS and token[0] not in starts:
+                places.append((start, token[1], _display(doc, start, token[1])))
+            continue
+        mark = gazetteer.region_marks[index]
+        words: list[tuple[int, int, bool]] = []  # (start, end, known place)
+        position = end
+        while len(words) < _MAX_REGION_WORDS and (token := _tokens(key, position)) is not None:
+            s, e = token
+            known = starts.get(s)
+            if known is not None:
+                if gazetteer.canon[known[2]][0] != LOCATION:
+                    break
+                words.append((s, known[1], True))
+            elif (
+                (not words and mark == "?")
+                or (words and words[-1][2] and mark != "?")  # ولاية صفاقس جنوب ...: the place ends
+                or (words and key[s] == "و")  # ولاية أدرار وتمنراست: a second place
+                or s in nouns
+                or not _place_word(doc, s, e, gazetteer)
+            ):
+                break
+            else:
+                words.append((s, e, False))
+            position = words[-1][1]
+        unknown = sum(not w[2] for w in words)
+        if not words or (len(words) == 1 and not unknown and mark != "="):
+            continue  # ولاية الخرطوم: the gazetteer's name is the mention
+        first = start if mark == "=" else words[0][0]
+        places.append((first, words[-1][1], _display(doc, first, words[-1][1])))
+        for s, _, known_place in words:
+            if known_place:
+                starts.pop(s)
+    return places
+
+
+def _display(doc: Document, start: int, end: int) -> str:
+    s, e = doc.text_span(start, end)
+    return doc.text[s:e]
+
+
+def _place_word(doc: Document, s: int, e: int, gazetteer: Gazetteer) -> bool:
+    """An unknown word that can be part of a place's name: not a stopword, title, head noun,
+    adjective, participle (مختصة) or possessive (مدتها)."""
+    word = doc.key[s:e]
+    return (
+        word.isalpha()
+        and len(word) >= 3
+        and not word.startswith(("ال", "لل"))
+        and (
+            word not in gazetteer.stopwords
+            or (word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1))
+        )
+        and word not in gazetteer.title_words
+        and word not in _MODIFIER_NOUNS
+        and word not in _DIRECTIONS
+        and not _adjective_or_plural(word)
+        and not word.endswith(("ها", "هم", "هما", "كم"))
+        and not (
+            word.endswith("ه")
+            and (
+                word[0] == "م"
+                or (len(word) == 5 and "ا" in (word[1], word[2]))
+                or (len(word) == 5 and word[2] == "ي")
+            )
+        )
+    )
 
 
 def _patterns(

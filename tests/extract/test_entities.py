@@ -232,3 +232,21 @@ def test_institutions_named_after_a_person(gazetteer: Gazetteer) -> None:
         "مؤسسة محمد بن سلمان",
     } <= set(by_type(entities, "organization"))
     assert not set(by_type(entities, "person")) - {"محمد بن سلمان"}
+
+
+def test_places_named_with_a_region_noun(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "وضربت العاصفة ولاية أدرار وإقليم وزان، ووصلت إلى جهة طنجة تطوان الحسيمة والمنطقة الجنوبية، "
+        "ثم عبرت وادي عربة قرب سهل حوران."
+    )
+    locations = set(by_type(extract_entities(doc, gazetteer), "location"))
+    assert {"أدرار", "وزان", "طنجة تطوان الحسيمة", "المنطقة الجنوبية", "وادي عربة", "سهل حوران"} <= locations
+    assert "طنجة" not in locations  # inside the region's name, not a mention of the city
+
+
+def test_region_nouns_in_their_common_senses_name_no_place(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "وطالبت جهة مختصة بفتح تحقيق، وبدأ الرئيس ولاية جديدة مدتها خمس سنوات في ولاية مدتها قصيرة، "
+        "مع محافظة على الأمن، وأعلنت عمالة وافدة الإضراب."
+    )
+    assert by_type(extract_entities(doc, gazetteer), "location") == {}
