@@ -52,6 +52,8 @@ _PREPOSITIONS = frozenset(("لدي", "في", "باسم", "عن", "من", "داخ
 # Name particles after which a word with the article still belongs to the name.
 _CONNECTORS = frozenset(("عبد", "ابو", "ابي", "ابن", "بن", "بنت", "ال", "ذو", "نور", "سيف", "شمس"))
 _MAX_NAME_TOKENS = 3
+# Second words of compound given names (حسام الدين, سيف الإسلام).
+_COMPOUND_SECONDS = frozenset(("الدين", "الاسلام"))
 _PATRONYMICS = frozenset(("بن", "ابن", "بنت"))
 # Nouns a title's modifiers use that never start a name (وزير الطاقة في حكومة ...، مدير الغابات
 # لولاية الطارف).
@@ -624,6 +626,10 @@ def _name(
             or (not parts and not pending and word.startswith(_FUTURE) and len(word) >= 5)
         ):
             break
+        if len(parts) == 1 and not connected and word in _COMPOUND_SECONDS:
+            parts[0] = (parts[0][0], e)  # حسام الدين: one given name, the family name follows
+            position = e
+            continue
         if word.startswith("ال") and not pending:
             # سلطان بن أحمد الجابر: a family name after a connector part need not be a nisba
             if not parts or (len(parts) == 2 and not word.endswith("ي") and not connected):

@@ -250,3 +250,11 @@ def test_region_nouns_in_their_common_senses_name_no_place(gazetteer: Gazetteer)
         "مع محافظة على الأمن، وأعلنت عمالة وافدة الإضراب."
     )
     assert by_type(extract_entities(doc, gazetteer), "location") == {}
+
+
+def test_compound_given_names_keep_their_family_name(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "وقال المتحدث باسم الوزارة علاء الدين الخالدي إن الطريق مغلق، وأكد المدير صلاح الدين العمري ذلك."
+    )
+    persons = set(by_type(extract_entities(doc, gazetteer), "person"))
+    assert {"علاء الدين الخالدي", "صلاح الدين العمري"} <= persons
