@@ -50,11 +50,14 @@ _STRIP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
 # Words between a title and the name that take one object: "السفير لدى واشنطن ...".
 _PREPOSITIONS = frozenset(("لدي", "في", "باسم", "عن", "من", "داخل"))
 # Name particles after which a word with the article still belongs to the name.
-_CONNECTORS = frozenset(("عبد", "ابو", "ابي", "ابن", "بن", "بنت", "ال", "ذو", "نور", "سيف", "شمس"))
+# Mauritanian patronymics: محمد ولد أحمد سالم, مريم منت أحمد ("ولد" is also "was born": ولد في).
+_SON_OF = frozenset(("ولد", "منت"))
+_CONNECTORS = frozenset(("عبد", "ابو", "ابي", "ابن", "بن", "بنت", "ال", "ذو", "نور", "سيف", "شمس", *_SON_OF))
 _MAX_NAME_TOKENS = 3
 # Second words of compound given names (حسام الدين, سيف الإسلام).
 _COMPOUND_SECONDS = frozenset(("الدين", "الاسلام"))
-_PATRONYMICS = frozenset(("بن", "ابن", "بنت"))
+_GIVEN_NAME_STARTS = frozenset(("عبد", "ابو", "ابي"))
+_PATRONYMICS = frozenset(("بن", "ابن", "بنت", *_SON_OF))
 # Nouns a title's modifiers use that never start a name (وزير الطاقة في حكومة ...، مدير الغابات
 # لولاية الطارف).
 _MODIFIER_NOUNS = frozenset(
@@ -622,7 +625,13 @@ def _name(
             )
             or (word in gazetteer.title_words and not pending)  # عبد الله
             or word in _MODIFIER_NOUNS
-            or ((parts or pending) and word.startswith("و"))
+            or ((parts or pending) and word.startswith("و") and word not in _SON_OF)
+            or (
+                pending
+                and word in gazetteer.stopwords
+                and not word.startswith("ال")
+                and key[part_start:s].strip() in _SON_OF
+            )
             or (not parts and not pending and word.startswith(_FUTURE) and len(word) >= 5)
         ):
             break
@@ -638,7 +647,9 @@ def _name(
             break
         if len(parts) == 2 and not pending and (_verbal_noun(word) or _with_preposition(word)):
             break
-        if pending:
+        if pending and word in _GIVEN_NAME_STARTS:
+            pass  # بن عبد الله: the patronymic's name is itself a compound, its word follows
+        elif pending:
             parts.append((part_start, e))
             pending, connected = False, key[part_start:s].strip() in _PATRONYMICS
         elif word in _CONNECTORS:

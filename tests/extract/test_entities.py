@@ -258,3 +258,13 @@ def test_compound_given_names_keep_their_family_name(gazetteer: Gazetteer) -> No
     )
     persons = set(by_type(extract_entities(doc, gazetteer), "person"))
     assert {"علاء الدين الخالدي", "صلاح الدين العمري"} <= persons
+
+
+def test_mauritanian_patronymics_are_part_of_the_name(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "وقال الوزير أحمدو ولد عبد الله إن الموسم جيد، وأكدت النائبة فاطمة منت اعل ذلك. "
+        "وقال المدير يحيى سالم ولد في أطار ثم غادرها."
+    )
+    persons = set(by_type(extract_entities(doc, gazetteer), "person"))
+    assert {"أحمدو ولد عبد الله", "فاطمة منت اعل", "يحيى سالم"} <= persons
+    assert not any(" في" in p for p in persons)  # "ولد في" is "was born in"
