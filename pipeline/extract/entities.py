@@ -632,7 +632,7 @@ def _name(
                 and not word.startswith("ال")
                 and key[part_start:s].strip() in _SON_OF
             )
-            or (not parts and not pending and word.startswith(_FUTURE) and len(word) >= 5)
+            or (len(parts) != 1 and not pending and word.startswith(_FUTURE) and len(word) >= 5)
         ):
             break
         if len(parts) == 1 and not connected and word in _COMPOUND_SECONDS:

@@ -268,3 +268,10 @@ def test_mauritanian_patronymics_are_part_of_the_name(gazetteer: Gazetteer) -> N
     persons = set(by_type(extract_entities(doc, gazetteer), "person"))
     assert {"أحمدو ولد عبد الله", "فاطمة منت اعل", "يحيى سالم"} <= persons
     assert not any(" في" in p for p in persons)  # "ولد في" is "was born in"
+
+
+def test_a_future_verb_after_a_name_ends_it(gazetteer: Gazetteer) -> None:
+    doc = prepare("وقالت المديرة سلمى بن يوسف ستزور المدينة، وأكد المدرب نبيل كريم سيعلن التشكيلة.")
+    persons = set(by_type(extract_entities(doc, gazetteer), "person"))
+    assert {"سلمى بن يوسف", "نبيل كريم"} <= persons
+    assert not any(p.endswith(("ستزور", "سيعلن")) for p in persons)
