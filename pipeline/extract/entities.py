@@ -643,6 +643,8 @@ def _name(
             # سلطان بن أحمد الجابر: a family name after a connector part need not be a nisba
             if not parts or (len(parts) == 2 and not word.endswith("ي") and not connected):
                 break
+            if word.endswith("ات") or _derived_verbal_noun(word[2:]):
+                break  # ملف الاستيطان, علم الاجتماع, ... المعلومات: a noun phrase, no family name
             parts.append((s, e))
             break
         if len(parts) == 2 and not pending and (_verbal_noun(word) or _with_preposition(word)):
@@ -666,6 +668,14 @@ def _name(
 def _with_preposition(word: str) -> bool:
     """بجائزة, لمنصب: a preposition on a longer word ends a name (ريم بسيوني بجائزة)."""
     return len(word) >= 5 and word[0] in "بلكف"
+
+
+def _derived_verbal_noun(word: str) -> bool:
+    """استفعال / افتعال / انفعال shapes (after folding): استيطان, اجتماع, انتخاب."""
+    n = len(word)
+    return (n == 7 and word.startswith("است") and word[5] == "ا") or (
+        n == 6 and word[0] == "ا" and word[2] in "تن" and word[4] == "ا"
+    )
 
 
 def _verbal_noun(word: str) -> bool:

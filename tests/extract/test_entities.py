@@ -275,3 +275,12 @@ def test_a_future_verb_after_a_name_ends_it(gazetteer: Gazetteer) -> None:
     persons = set(by_type(extract_entities(doc, gazetteer), "person"))
     assert {"سلمى بن يوسف", "نبيل كريم"} <= persons
     assert not any(p.endswith(("ستزور", "سيعلن")) for p in persons)
+
+
+def test_a_verbal_noun_or_plural_with_the_article_is_no_family_name(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "وقال مسؤول ملف الاستثمار في المحافظة خالد النعيمي إن المشاريع تأخرت، "
+        "وأضاف أستاذ علم الاقتصاد أن مدير قسم الاتصالات استقال."
+    )
+    persons = set(by_type(extract_entities(doc, gazetteer), "person"))
+    assert not persons & {"ملف الاستثمار", "علم الاقتصاد", "قسم الاتصالات"}
