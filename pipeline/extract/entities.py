@@ -586,6 +586,11 @@ def _persons_after(
             word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1)
         ):
             break
+        if _glued_lam(word):
+            following = _name(doc, e, gazetteer, starts)
+            if following is not None and _long_name(key[following[0] : following[1]]):
+                position = e  # الرئيس التنفيذي لهايدروم عبدالعزيز بن سعيد ...: the title's object
+                continue
         name = _name(doc, s, gazetteer, starts)
         if name is None:
             break
@@ -663,6 +668,18 @@ def _name(
     if len(parts) < 2:
         return None
     return parts[0][0], parts[-1][1]
+
+
+def _glued_lam(word: str) -> bool:
+    """لهايدروم: a word that may be لـ glued to a name (لمياء is a name too)."""
+    return len(word) >= 4 and word[0] == "ل" and word[1] != "ل"
+
+
+def _long_name(folded: str) -> bool:
+    """Three words or more, not starting with a patronymic: after a glued لـ word, a name this
+    long means the word is no part of it (a shorter rest, as بالقايد قيقة after لمياء, or one
+    that needs the word, as بن حميدة after ليلى, leaves the word its own)."""
+    return folded.count(" ") >= 2 and folded.split(" ", 1)[0] not in _PATRONYMICS
 
 
 def _with_preposition(word: str) -> bool:
@@ -936,6 +953,9 @@ def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
     searched: dict[str, tuple[str, str]] = {}  # folded name -> (kind, speaker or person key)
     for speaker in dict.fromkeys(speakers):  # a speaker of many statements is looked at once
         folded = _folded(speaker)
+        first, _, rest = folded.partition(" ")
+        if _glued_lam(first) and _long_name(rest) and _plausible_name(rest, gazetteer):
+            speaker, folded = speaker.split(None, 1)[1], rest  # لهايدروم عبدالعزيز بن سعيد ...
         if _LETTER_RE.search(folded) is None or folded.startswith("ال"):
             continue  # no name at all, or a description ("المتحدث باسم الوزارة")
         index = gazetteer.aliases.get(folded)

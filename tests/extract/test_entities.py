@@ -284,3 +284,14 @@ def test_a_verbal_noun_or_plural_with_the_article_is_no_family_name(gazetteer: G
     )
     persons = set(by_type(extract_entities(doc, gazetteer), "person"))
     assert not persons & {"ملف الاستثمار", "علم الاقتصاد", "قسم الاتصالات"}
+
+
+def test_a_glued_lam_before_a_long_name_is_the_titles_object(gazetteer: Gazetteer) -> None:
+    doc = prepare("وقال المدير العام لبتروفاك سالم بن راشد المعمري إن الإنتاج ارتفع.")
+    speaker = ["لبتروفاك سالم بن راشد المعمري"]  # the statement extractor's speaker, glued لـ and all
+    persons = set(by_type(extract_entities(doc, gazetteer, speaker), "person"))
+    assert persons == {"سالم بن راشد المعمري"}
+    # Names that start with ل keep it: the rest is short, or starts with a patronymic.
+    doc = prepare("وقالت الوزيرة لمياء عاشور إن الخطة جاهزة، وأكدت المديرة لبنى بن عمار ذلك.")
+    persons = set(by_type(extract_entities(doc, gazetteer, ["لمياء عاشور", "لبنى بن عمار"]), "person"))
+    assert persons == {"لمياء عاشور", "لبنى بن عمار"}
