@@ -150,10 +150,11 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
     proper: set[int] = set()
     head_words: set[str] = set()
     for i, line in enumerate(read_lines(config_dir / HEADS_FILE)):
-        head = line[0].rstrip("+").strip()
+        head = line[0].rstrip("+-").strip()
         if line[0].endswith("+"):
             proper.add(i)
-        entries.append((head, (_HEAD, i)))
+        if not line[0].endswith("-"):  # "-": with the article only (الإدارة العامة للجمارك)
+            entries.append((head, (_HEAD, i)))
         entries.append(("ال" + head, (_DEFINITE_HEAD, i)))
         title_words.update(matching_key(head).split())
         head_words.add(matching_key(head))

@@ -295,3 +295,13 @@ def test_a_glued_lam_before_a_long_name_is_the_titles_object(gazetteer: Gazettee
     doc = prepare("وقالت الوزيرة لمياء عاشور إن الخطة جاهزة، وأكدت المديرة لبنى بن عمار ذلك.")
     persons = set(by_type(extract_entities(doc, gazetteer, ["لمياء عاشور", "لبنى بن عمار"]), "person"))
     assert persons == {"لمياء عاشور", "لبنى بن عمار"}
+
+
+def test_heads_with_the_article_only(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "وقالت الإدارة العامة للجمارك إن الشحنة ضبطت، وتحتاج إدارة الأزمات إلى خطة، "
+        "وتعلم قيادة السيارات سهل، وهنأ رئيس النادي كمال بوزيد إدارة الفريق."
+    )
+    entities = extract_entities(doc, gazetteer)
+    assert set(by_type(entities, "organization")) == {"الإدارة العامة للجمارك"}
+    assert "كمال بوزيد" in by_type(entities, "person")
