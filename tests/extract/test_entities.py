@@ -305,3 +305,9 @@ def test_heads_with_the_article_only(gazetteer: Gazetteer) -> None:
     entities = extract_entities(doc, gazetteer)
     assert set(by_type(entities, "organization")) == {"الإدارة العامة للجمارك"}
     assert "كمال بوزيد" in by_type(entities, "person")
+
+
+def test_north_african_club_words(gazetteer: Gazetteer) -> None:
+    doc = prepare("وفاز مولودية وهران على شبيبة الساورة، فيما تعادل وفاق المسيلة مع ضيفه.")
+    organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
+    assert {"مولودية وهران", "شبيبة الساورة", "وفاق المسيلة"} <= organizations
