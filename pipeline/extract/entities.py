@@ -816,6 +816,15 @@ def _organization_after(
             continue
         nxt = _tokens(key, te)
         follows_definite = nxt is not None and key.startswith("ال", nxt[0]) and nxt[0] not in starts
+        if (
+            0 <= eponym == end
+            and w.startswith("ل")
+            and nxt is not None
+            and _location_at(nxt[0], starts, gazetteer)
+        ):
+            end = position = starts[nxt[0]][1]  # بعثة الأمم المتحدة لمساعدة العراق: a complement
+            words += 2
+            continue
         if words and follows_definite and nxt is not None and w.startswith("و") and len(w) >= 4:
             # وزارة الاتصالات وتكنولوجيا المعلومات: a coordinated construct continues the name
             end = position = nxt[1]
@@ -847,9 +856,14 @@ _EPONYM_TITLES = frozenset(
 def _eponym_end(key: str, s: int, e: int, gazetteer: Gazetteer, known: tuple[int, int, int] | None) -> int:
     """End of the person an institution is named after, starting at token ``key[s:e]`` right
     after a head noun: a known person (مؤسسة محمد السادس), or a royal or religious title and a
-    name (مستشفى الملك حمد, جامعة الأمير محمد بن فهد); -1 if there is none."""
+    name (مستشفى الملك حمد, جامعة الأمير محمد بن فهد); or of a known organisation whose body it
+    is, when a لـ complement follows (مكتب الأمم المتحدة لتنسيق ...); -1 if there is none."""
     if known is not None:
-        return known[1] if gazetteer.canon[known[2]][0] == PERSON else -1
+        kind = gazetteer.canon[known[2]][0]
+        after = _tokens(key, known[1]) if kind == ORGANIZATION else None
+        if kind == PERSON or (after is not None and key[after[0]] == "ل" and after[1] - after[0] >= 4):
+            return known[1]
+        return -1
     if key[s:e] not in _EPONYM_TITLES:
         return -1
     end, position, pending = -1, e, False
@@ -868,6 +882,11 @@ def _eponym_end(key: str, s: int, e: int, gazetteer: Gazetteer, known: tuple[int
         if not pending:
             end = position
     return end
+
+
+def _location_at(position: int, starts: Mapping[int, tuple[int, int, int]], gazetteer: Gazetteer) -> bool:
+    known = starts.get(position)
+    return known is not None and gazetteer.canon[known[2]][0] == LOCATION
 
 
 _ADJECTIVE_ENDINGS = ("ي", "يه", "يا", "ا")

@@ -311,3 +311,17 @@ def test_north_african_club_words(gazetteer: Gazetteer) -> None:
     doc = prepare("وفاز مولودية وهران على شبيبة الساورة، فيما تعادل وفاق المسيلة مع ضيفه.")
     organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
     assert {"مولودية وهران", "شبيبة الساورة", "وفاق المسيلة"} <= organizations
+
+
+def test_a_body_of_a_known_organisation_with_a_complement(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "وحذر صندوق الأمم المتحدة للسكان من نقص التمويل، وأعلنت بعثة الاتحاد الأفريقي لدعم الصومال "
+        "انسحاب قواتها، وقال مكتب الأمم المتحدة في جنيف إن الاجتماع تأجل."
+    )
+    organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
+    assert {
+        "صندوق الأمم المتحدة للسكان",
+        "بعثة الاتحاد الأفريقي لدعم الصومال",
+        "الأمم المتحدة",
+    } <= organizations
+    assert "مكتب الأمم المتحدة" not in organizations  # no complement: the known name is the entity
