@@ -402,7 +402,7 @@ def _regions(
                 or (words and words[-1][2] and mark != "?")  # ولاية صفاقس جنوب ...: the place ends
                 or (words and key[s] == "و")  # ولاية أدرار وتمنراست: a second place
                 or s in nouns
-                or not _place_word(doc, s, e, gazetteer)
+                or not _place_word(doc, s, e, gazetteer, compound=mark == "?")
             ):
                 break
             else:
@@ -424,30 +424,34 @@ def _display(doc: Document, start: int, end: int) -> str:
     return doc.text[s:e]
 
 
-def _place_word(doc: Document, s: int, e: int, gazetteer: Gazetteer) -> bool:
+def _place_word(doc: Document, s: int, e: int, gazetteer: Gazetteer, compound: bool = False) -> bool:
     """An unknown word that can be part of a place's name: not a stopword, title, head noun,
-    adjective, participle (مختصة) or possessive (مدتها)."""
+    adjective, participle (مختصة) or possessive (مدتها). ``علي`` written with ي is a name (إقليم
+    علي صبيح); in a compound region after a known place (جهة الدار البيضاء سطات) the word's shape
+    does not matter."""
     word = doc.key[s:e]
+    if word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1):
+        return True
     return (
         word.isalpha()
         and len(word) >= 3
         and not word.startswith(("ال", "لل"))
-        and (
-            word not in gazetteer.stopwords
-            or (word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1))
-        )
+        and word not in gazetteer.stopwords
         and word not in gazetteer.title_words
         and word not in _MODIFIER_NOUNS
         and word not in _DIRECTIONS
-        and not _adjective_or_plural(word)
-        and not word.endswith(("ها", "هم", "هما", "كم"))
-        and not (
+        and (compound or not _participle_or_adjective(word))
+    )
+
+
+def _participle_or_adjective(word: str) -> bool:
+    """ثانية, مختصة, وافدة, جديدة, مدتها: words after a region noun in its common senses."""
+    return (
+        _adjective_or_plural(word)
+        or word.endswith(("ها", "هم", "هما", "كم"))
+        or (
             word.endswith("ه")
-            and (
-                word[0] == "م"
-                or (len(word) == 5 and "ا" in (word[1], word[2]))
-                or (len(word) == 5 and word[2] == "ي")
-            )
+            and (word[0] == "م" or (len(word) == 5 and (word[1] == "ا" or word[2] in "اي")))
         )
     )
 

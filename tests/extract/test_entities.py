@@ -325,3 +325,10 @@ def test_a_body_of_a_known_organisation_with_a_complement(gazetteer: Gazetteer) 
         "الأمم المتحدة",
     } <= organizations
     assert "مكتب الأمم المتحدة" not in organizations  # no complement: the known name is the entity
+
+
+def test_region_names_with_ali_or_a_plural_looking_word(gazetteer: Gazetteer) -> None:
+    doc = prepare("وزار الوفد إقليم علي مراد ثم جهة مراكش تازارات، وقال إن إقليم عربي واحد لا يكفي.")
+    locations = set(by_type(extract_entities(doc, gazetteer), "location"))
+    assert {"علي مراد", "مراكش تازارات"} <= locations
+    assert "عربي" not in locations
