@@ -781,6 +781,9 @@ def _organization_after(
                 and nxt[0] not in starts
             ):
                 end = nxt[1]
+        adjective = _tokens(key, end)
+        if adjective is not None and _nisba_not_nationality(key[adjective[0] : adjective[1]], gazetteer):
+            end = adjective[1]  # مهرجان لوكارنو السينمائي, but جامعة بورتسموث (البريطانية)
         return s, end, (s, end)
     words, end, position = (0, -1, head_end) if eponym < 0 else (1, eponym, eponym)
     while words < _MAX_ORG_WORDS + 1:
@@ -891,6 +894,20 @@ def _eponym_end(key: str, s: int, e: int, gazetteer: Gazetteer, known: tuple[int
 def _location_at(position: int, starts: Mapping[int, tuple[int, int, int]], gazetteer: Gazetteer) -> bool:
     known = starts.get(position)
     return known is not None and gazetteer.canon[known[2]][0] == LOCATION
+
+
+def _nisba_not_nationality(word: str, gazetteer: Gazetteer) -> bool:
+    """السينمائي, التذكاري: a nisba adjective with the article that names no known place's people
+    (البريطانية: بريطانيا, المصري: مصر, العمانية: عمان, السعودية: السعودية)."""
+    if not (word.startswith("ال") and word.endswith(("ي", "يه")) and len(word) >= 5):
+        return False
+    stem = word[2:].removesuffix("ه").removesuffix("ي")
+    forms = (stem, "ال" + stem, stem + "ا", "ال" + stem + "ا", stem + "يا", stem + "يه", "ال" + stem + "يه")
+    for form in forms:
+        index = gazetteer.aliases.get(form)
+        if index is not None and gazetteer.canon[index][0] == LOCATION:
+            return False
+    return True
 
 
 _ADJECTIVE_ENDINGS = ("ي", "يه", "يا", "ا")

@@ -332,3 +332,12 @@ def test_region_names_with_ali_or_a_plural_looking_word(gazetteer: Gazetteer) ->
     locations = set(by_type(extract_entities(doc, gazetteer), "location"))
     assert {"علي مراد", "مراكش تازارات"} <= locations
     assert "عربي" not in locations
+
+
+def test_a_proper_name_keeps_its_adjective_but_not_its_nationality(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "وعولج في مستشفى كليفلاند التخصصي، وعرض فيلمه في مهرجان فينيسيا السينمائي، "
+        "ثم حاضر في جامعة هارفارد الأمريكية."
+    )
+    organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
+    assert {"مستشفى كليفلاند التخصصي", "مهرجان فينيسيا السينمائي", "جامعة هارفارد"} <= organizations
