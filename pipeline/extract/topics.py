@@ -14,7 +14,7 @@ import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from operator import itemgetter, sub
 from pathlib import Path
 from types import MappingProxyType
 
@@ -28,6 +28,7 @@ TOPICS_FILE = "topics.toml"
 _Value = tuple[int, float, int]
 # A hit that counts: (start, label index, weight, entry index)
 _Selected = tuple[int, int, float, int]
+_START, _END = itemgetter(0), itemgetter(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,27 +208,44 @@ def _span_labels(
     cut to the window unless a hit crosses the window's edges; then it is made again."""
     if not spans:
         return []
-    starts = [h[0] for h in ordered]
-    # reach[k]: the furthest end of ordered[:k] (a hit crossing position p: reach[k(p)] > p)
-    reach = list(accumulate((h[1] for h in ordered), max, initial=-1))
-    selected_starts = [h[0] for h in selected]
-    ends = [s[1] for s in doc.sentences]
+    starts = list(map(_START, ordered))
+    hit_ends = list(map(_END, ordered))
+    longest = max(map(sub, hit_ends, starts), default=0)
+
+    def crossed(position: int) -> bool:
+        """A hit starts before ``position`` and ends after it (only the last ``longest``
+        characters' hits can)."""
+        low = bisect_left(starts, position - longest)
+        return max(hit_ends[low : bisect_left(starts, position, low)], default=-1) > position
+
+    selected_starts = list(map(_START, selected))
+    sentences = doc.sentences
+    ends = list(map(_END, sentences))
     result: list[list[str]] = []
     # Statements often share their sentences: labels by display window, then by key window.
-    by_display: dict[tuple[int, int] | None, list[str]] = {None: []}
+    by_display: dict[tuple[int, int], list[str]] = {}
     by_key: dict[tuple[int, int], list[str]] = {}
-    for span in spans:
-        display = _display_window(doc, span, ends)
-        labels = by_display.get(display)
+    for start, end in spans:
+        if end <= start or not doc.key:
+            result.append([])
+            continue
+        # The sentences the span overlaps (in order and disjoint: first..last-1), and the span.
+        first = bisect_right(ends, start)
+        last = min(bisect_left(ends, end) + 1, len(sentences))
+        while last > first and sentences[last - 1][0] >= end:
+            last -= 1
+        if last > first:
+            start, end = min(start, sentences[first][0]), max(end, sentences[last - 1][1])
+        labels = by_display.get((start, end))
         if labels is None:
-            window = _key_range(doc, display) if display is not None else None
+            window = _key_range(doc, (start, end))
             if window is None:
                 labels = []
             else:
                 labels = by_key.get(window)
                 if labels is None:
-                    low, high = bisect_left(starts, window[0]), bisect_left(starts, window[1])
-                    if reach[low] > window[0] or reach[high] > window[1]:
+                    if crossed(window[0]) or crossed(window[1]):
+                        low, high = bisect_left(starts, window[0]), bisect_left(starts, window[1])
                         inside = [h for h in ordered[low:high] if h[1] <= window[1]]
                         chosen = _select(inside, ordered=True)
                     else:
@@ -235,7 +253,7 @@ def _span_labels(
                             bisect_left(selected_starts, window[0]) : bisect_left(selected_starts, window[1])
                         ]
                     labels = by_key[window] = _labels(taxonomy, chosen)
-            by_display[display] = labels
+            by_display[start, end] = labels
         result.append(list(labels))
     return result
 
@@ -270,10 +288,15 @@ def _key_range(doc: Document, display: tuple[int, int]) -> tuple[int, int] | Non
 
 
 def _labels(taxonomy: Taxonomy, selected: list[_Selected]) -> list[str]:
-    evidence = [0.0] * len(taxonomy.labels)
-    _add(selected, evidence, {}, 1.0)
+    evidence: dict[int, float] = {}
+    seen: dict[int, int] = {}
+    for _start, label, weight, entry in selected:
+        count = seen[entry] = seen.get(entry, 0) + 1
+        evidence[label] = evidence.get(label, 0.0) + weight / count
     threshold = taxonomy.scoring.sentence_evidence
-    ranked = sorted((i for i, value in enumerate(evidence) if value >= threshold), key=lambda i: -evidence[i])
+    ranked = sorted(
+        (i for i, value in evidence.items() if value >= threshold), key=lambda i: (-evidence[i], i)
+    )
     return [taxonomy.labels[i] for i in ranked]
 
 
