@@ -56,14 +56,13 @@ def extract_keywords(doc: Document, stopwords: Stopwords, limit: int = 10) -> li
     memo, tails = _memo(stops)
     tokens = doc.key.replace("\n", " . ").split()
     title_tokens = matching_key(doc.title).split() if doc.title else []
-    terms = list(map(memo.get, tokens))  # "" for stopwords, numbers, marks and short words
-    if None in terms:  # words not seen before
-        terms = [
-            term if term is not None else _learn(memo, tails, token, stops)
-            for term, token in zip(terms, tokens, strict=True)
-        ]
+    try:  # "" for stopwords, numbers, marks and short words
+        terms = list(map(memo.__getitem__, tokens))
+    except KeyError:  # words not seen before
+        terms = [memo[token] if token in memo else _learn(memo, tails, token, stops) for token in tokens]
     title_terms = [t for t in (memo.get(w) or _learn(memo, tails, w, stops) for w in title_tokens) if t]
-    counts: Counter[str] = Counter(filter(None, terms))
+    counts: Counter[str] = Counter(terms)
+    del counts[""]  # (Counter deletes quietly when absent)
     counts.update(title_terms)  # a title word counts double: once here, once in the lead
     # "وبوتين" counts as "بوتين" when both occur (in order of first occurrence: merges can chain)
     for term in list(compress(counts, map(counts.__contains__, map(tails.__getitem__, counts)))):
