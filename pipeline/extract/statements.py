@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress
 from operator import sub
 
 from pipeline.extract.lexicon import (
@@ -237,7 +237,7 @@ class _Context:
         keys = self.tokens.keys
         # Positions of candidate words: one C pass (map/compress) finds every word with a role,
         # then a short Python loop over those few sorts them by role.
-        roles = list(map(lexicons.roles.get, keys, repeat(0)))
+        roles = list(map(lexicons.role_of, keys))
         self.trigger_positions: list[int] = []
         self.title_positions: list[int] = []
         self.carrier_positions: list[int] = []
