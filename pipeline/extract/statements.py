@@ -243,7 +243,7 @@ class _Context:
         self.carrier_positions: list[int] = []
         self.pointer_positions: list[int] = []
         for index in compress(range(len(keys)), roles):
-            role = roles[index]
+            role = roles[index] or 0  # never 0 here: compress kept the tokens with a role
             if role & ROLE_TRIGGER:
                 self.trigger_positions.append(index)
             if role & ROLE_TITLE:
@@ -317,11 +317,17 @@ def _extract_report(doc: Document, lexicons: Lexicons) -> Extraction:
             found.append(_Found(result.entity, trigger.lemma, result.kind, result.span, result.via or via))
     statements: list[Statement] = []
     seen: set[tuple[int, int]] = set()
+    speakers: dict[int, Speaker] = {}  # one (immutable) Speaker per entity, shared by its statements
     for item in sorted(found, key=lambda f: f.span):
         if item.span in seen:
             continue
         seen.add(item.span)
-        speaker = UNKNOWN_SPEAKER if item.entity is None else ctx.registry.speaker(item.entity)
+        if item.entity is None:
+            speaker = UNKNOWN_SPEAKER
+        elif item.entity in speakers:
+            speaker = speakers[item.entity]
+        else:
+            speaker = speakers[item.entity] = ctx.registry.speaker(item.entity)
         text = doc.text[item.span[0] : item.span[1]]
         statements.append(Statement(speaker, item.verb, item.kind, item.span, text, item.via))
     return Extraction(statements, max(0, len(doc.text) - MAX_TEXT_CHARS), triggers_skipped)
@@ -771,10 +777,12 @@ def _clause_end(ctx: _Context, start: int, limit: int) -> int:
     return end
 
 
-def _is_carrier(tokens: _Tokens, index: int, limit: int, lexicons: Lexicons) -> bool:
-    """A carrier phrase that names a medium (not "بحسب الوزير", which names a speaker)."""
+def _is_carrier(tokens: _Tokens, index: int, limit: int, lexicons: Lexicons, length: int = -1) -> bool:
+    """A carrier phrase that names a medium (not "بحسب الوزير", which names a speaker). ``length``:
+    the carrier match at ``index`` when the caller has it."""
     keys = tokens.keys
-    length = lexicons.carriers.match(keys, index, limit)
+    if length < 0:
+        length = lexicons.carriers.match(keys, index, limit)
     if not length:
         return False
     phrase = keys[index : index + length]
@@ -796,11 +804,10 @@ def _via(ctx: _Context, first: int, last: int) -> str | None:
     positions = ctx.carrier_positions
     for position in range(bisect_left(positions, first), bisect_left(positions, last)):
         index = positions[position]
-        if tokens.quoted[index] or not lexicons.carriers.match(keys, index, last):
+        length = 0 if tokens.quoted[index] else lexicons.carriers.match(keys, index, last)
+        if not length or not _is_carrier(tokens, index, last, lexicons, length):
             continue
-        if not _is_carrier(tokens, index, last, lexicons):
-            continue
-        after = index + lexicons.carriers.match(keys, index, last)
+        after = index + length
         words: list[int] = []
         while after < last and len(words) < _VIA_MAX_TOKENS and keys[after] not in _CLAUSE_PUNCTUATION:
             if tokens.is_word(after):
@@ -857,7 +864,7 @@ def _kind_of(ctx: _Context, span: tuple[int, int]) -> str:
     position = bisect_left(ctx.quote_starts, span[0])
     while position < len(doc.quotes) and doc.quotes[position].start < span[1]:
         quote = doc.quotes[position]
-        if len(doc.text[quote.inner_start : quote.inner_end].split()) >= 2:
+        if len(doc.text[quote.inner_start : quote.inner_end].split(maxsplit=1)) >= 2:
             return "mixed"
         position += 1
     stray = doc.stray_quote_marks
