@@ -12,8 +12,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from pipeline.text.normalize import matching_key
+
+if TYPE_CHECKING:  # speakers imports this module
+    from pipeline.extract.speakers import Mention
 
 LEXICON_DIR = "lexicons"
 _VERB_PREFIXES = ("", "و", "ف")
@@ -114,6 +118,13 @@ class Lexicons:
         """``roles.get`` at dict speed: a mappingproxy's ``get`` is a method call on the dict behind
         it, twice the cost, and the extractor calls it once per token."""
         return self._roles.get
+
+    @functools.cached_property
+    def mention_memo(self) -> dict[tuple[object, ...], Mention | None]:
+        """Speaker phrases already parsed with these lexicons: a phrase parses the same way in every
+        article (a pure function), and titles recur from article to article. The extractor fills
+        and bounds it."""
+        return {}
 
     @functools.cached_property
     def _roles(self) -> dict[str, int]:

@@ -85,6 +85,7 @@ _COMPLEMENT_WINDOW = 45
 _PREPOSITION_REACH = 3  # "داعياً الكتل النيابية إلى…": the object may sit between
 _VIA_MAX_TOKENS = 6
 _SHORT_QUOTE_TOKENS = 6  # a quoted name inside a speaker phrase (كتلة "الأحرار")
+_MENTION_MEMO_MAX = 50_000  # parsed speaker phrases kept across articles (a few MB at most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,6 @@ class _Context:
         self.current: int | None = None
         self.observed = 0
         self.used_quotes: set[int] = set()
-        self.mentions: dict[tuple[object, ...], Mention | None] = {}
         self.quote_starts = [q.start for q in doc.quotes]
         keys = self.tokens.keys
         # Positions of candidate words: one C pass (map/compress) finds every word with a role,
@@ -257,11 +257,16 @@ class _Context:
         if not indices:
             return None
         keys, displays = self.tokens.words(indices)
-        # The same phrases recur in an article (a surname, a title): parse each once.
+        # The same phrases recur in an article (a surname) and from article to article (a title):
+        # parse each once per lexicons (keys and displays are as many: the tuple is unambiguous).
         cache_key = (*keys, *displays, loose)
-        if cache_key not in self.mentions:
-            self.mentions[cache_key] = parse_mention(keys, displays, self.lexicons, loose=loose)
-        return self.mentions[cache_key]
+        memo = self.lexicons.mention_memo
+        if cache_key in memo:
+            return memo[cache_key]
+        if len(memo) >= _MENTION_MEMO_MAX:
+            memo.clear()
+        mention = memo[cache_key] = parse_mention(keys, displays, self.lexicons, loose=loose)
+        return mention
 
     def resolve(self, mention: Mention | None) -> int | None:
         if mention is None:
