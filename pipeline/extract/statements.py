@@ -75,6 +75,7 @@ _COMMAS = frozenset({"،", ","})
 _POINTER_GAP = _COMMAS | frozenset("-–—")
 _CLAUSE_PUNCTUATION = frozenset("،,:؛;.!?؟…")
 _TRIM_PUNCTUATION = frozenset("،,:؛;-–—")
+_TRIMMED = _TRIM_PUNCTUATION | _CLAUSE_PUNCTUATION  # what a span never ends with (one set, built once)
 # A trigger right after these starts a new clause even without و/ف (datelines "الرباط –", "/ وام /").
 _STARTS_CLAUSE = _CLAUSE_PUNCTUATION | frozenset("-–—/)")
 _CONTINUE_AFTER = frozenset({"قد", "لقد", "وقد", "فقد", "كما", "وكما"})
@@ -677,7 +678,7 @@ def _attribution(ctx: _Context, index: int, first: int, limit: int) -> _Result |
         return None
     if end >= limit and index > first and keys[index - 1] in _COMMAS:
         stop = index - 1
-        while stop > first and keys[stop - 1] in _TRIM_PUNCTUATION | _CLAUSE_PUNCTUATION:
+        while stop > first and keys[stop - 1] in _TRIMMED:
             stop -= 1
         if stop > first:
             span = tokens.display(first, stop)
@@ -777,7 +778,7 @@ def _clause_end(ctx: _Context, start: int, limit: int) -> int:
             end = index
             break
         index += 1
-    while end > start and keys[end - 1] in _TRIM_PUNCTUATION | _CLAUSE_PUNCTUATION:
+    while end > start and keys[end - 1] in _TRIMMED:
         end -= 1
     return end
 
@@ -847,7 +848,7 @@ def _after_comma(tokens: _Tokens, subject_end: int, limit: int) -> tuple[int, in
     if subject_end < limit and keys[subject_end] in _COMMAS:
         start = subject_end + 1
         end = limit
-        while end > start and keys[end - 1] in _TRIM_PUNCTUATION | _CLAUSE_PUNCTUATION:
+        while end > start and keys[end - 1] in _TRIMMED:
             end -= 1
         if end > start:
             return tokens.display(start, end)
