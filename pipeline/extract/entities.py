@@ -36,6 +36,8 @@ TITLES_FILE = "lexicons/person_titles.txt"
 # The statement extractor's titles, written without the article (رئيس, سفير): used too.
 SPEAKER_TITLES_FILE = "lexicons/titles.txt"
 HEADS_FILE = "lexicons/organization_heads.txt"
+# Outlets named by a common word (الشروق, الرأي): an organisation only between quotation marks.
+OUTLETS_FILE = "lexicons/outlets.txt"
 
 # Matcher values: (kind, index). Kinds (a month's index is its number):
 _NAME, _TITLE, _HEAD, _DEFINITE_HEAD, _MONTH = 0, 1, 2, 3, 4
@@ -121,11 +123,18 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         add(PERSON, line)
 
     entries: list[tuple[str, tuple[int, int]]] = [(alias, (_NAME, i)) for alias, i in aliases.items()]
+    for line in read_lines(config_dir / OUTLETS_FILE):  # لـ«الشروق», «النهار»: quoted forms only
+        index = len(canon)
+        canon.append((ORGANIZATION, _clean(line[0])))
+        for name in line:
+            aliases.setdefault(_folded(name), index)
+            entries.append((f'"{name}"', (_NAME, index)))
     title_words: set[str] = set()
     for i, line in enumerate(read_lines(config_dir / TITLES_FILE)):
         for title in line:
             entries.append((title, (_TITLE, i)))
-            title_words.update(matching_key(title).split())
+            # not the preposition of "المتحدث باسم": باسم is also a given name (باسم العوادي)
+            title_words.update(w for w in matching_key(title).split() if w not in _PREPOSITIONS)
     for line in read_lines(config_dir / SPEAKER_TITLES_FILE):
         for title in line:
             for form in (title, "ال" + title):
@@ -622,6 +631,9 @@ def _organization_after(
             continue
         if not w.isalpha() or w in gazetteer.stopwords or w in gazetteer.title_words:
             break
+        after_lil = starts.get(ts + 2) if w.startswith("لل") else None
+        if after_lil is not None and gazetteer.canon[after_lil[2]][0] == ORGANIZATION:
+            break  # الهيئة البرلمانية للحزب المصري الديمقراطي: the known party is the entity
         if definite and not words and not w.endswith(_ADJECTIVE_ENDINGS) and w not in _GENERAL:
             break  # "الحزب الدستوري" names a party; "الهيئة النتائج" is a verb's subject and object
         if words and w.startswith("بال") and (ts + 1) in starts:

@@ -29,7 +29,14 @@ TITLE_PREPOSITIONS = frozenset({"لدي", "في", "باسم", "عن", "الي", 
 _NAME_LINKS = frozenset({"عبد", "بن", "ابن", "بنت", "ابو", "ابي", "ال", "ام", "ولد"})
 # Prepositions never inside a name: "جيسوس في المؤتمر الصحفي" names جيسوس. (باسم is also a name.)
 _NAME_BREAKS = frozenset({"في", "من", "عن", "الي", "لدي", "خلال"})
-_NAME_MAX_TOKENS = 6
+# Titles that speak on behalf of someone: after them باسم is a preposition, elsewhere a name.
+_SPOKESPERSON = frozenset({"متحدث", "متحدثه", "ناطق", "ناطقه"})
+# Titles that are also given names: after a complete title they start the name (الفنان أمير
+# كرارة); any other title word there is a second office (رئيس مجلس الوزراء وزير الخارجية).
+_NAME_LIKE_TITLES = frozenset(
+    {"امين", "امير", "اميره", "سلطان", "ملك", "ملكه", "شيخ", "شيخه", "عميد", "قايد", "مرشد", "نايب"}
+)
+_NAME_MAX_TOKENS = 7  # محمد بن عبدالرحمن بن جاسم آل ثاني
 _SEARCH_WINDOW = 200
 _DEFINITE_PREFIXES = ("ال", "لل", "وال", "بال", "فال", "كال")
 
@@ -95,7 +102,12 @@ def parse_mention(
     if lexicons.organizations.match(keys, 0) or lexicons.media.match(keys, 0):
         return Mention(ORGANIZATION, surface, surface, tuple(keys), None, ())
     bare = [strip_article(k) for k in keys[:8]]  # anonymous phrases are short
-    if lexicons.anonymous.match(bare, 0) and (not is_definite(first) or bare[0] not in lexicons.titles):
+    # "عضو اللجنة المالية" (an office with a definite genitive) is someone specific; "عضو في
+    # اللجنة"، "مسؤول أردني" are not.
+    office = bare[0] in lexicons.titles and (
+        is_definite(first) or (len(keys) > 1 and is_definite(keys[1]) and not _is_nisba(keys[1]))
+    )
+    if lexicons.anonymous.match(bare, 0) and not office:
         return Mention(ANONYMOUS, surface, surface, tuple(keys), None, ())
     if is_title_word(first, lexicons):
         return _parse_person(keys, displays, lexicons, surface, loose)
@@ -113,7 +125,12 @@ def _is_nisba(token: str) -> bool:
 
 
 def merge_apposition(main: Mention | None, apposition: Mention | None) -> Mention | None:
-    """ "الدكتور خالد عبد الغفار، وزير الصحة،" / "المدير العام، العقيد بوعلام بوغلاف،": one person."""
+    """ "الدكتور خالد عبد الغفار، وزير الصحة،" / "المدير العام، العقيد بوعلام بوغلاف،": one person;
+    "عضو اللجنة المالية، جمال كوجر،": a named member is no longer an anonymous source."""
+    named = apposition is not None and apposition.type == PERSON and bool(apposition.name_keys)
+    if main is not None and main.type == ANONYMOUS and named:
+        title_keys = main.name_keys
+        main = replace(main, type=PERSON, name="", name_keys=(), title=main.surface, title_keys=title_keys)
     if main is None or apposition is None or main.type != PERSON or apposition.type != PERSON:
         return main
     surface = f"{main.surface}، {apposition.surface}"
@@ -139,13 +156,20 @@ def _parse_person(
     genitives = 0
     while index < len(keys):
         token = keys[index]
-        definite = is_definite(token)
+        # A bare title is indefinite even when it looks definite: والي (a governor), not و+الي.
+        definite = is_definite(token) and token not in lexicons.titles
         if is_title_word(token, lexicons) and not (
-            index > 0 and not definite and not genitives and is_definite(keys[index - 1])
+            index > 0
+            and not definite
+            and not genitives
+            and is_definite(keys[index - 1])
+            and token in _NAME_LIKE_TITLES
         ):
             genitives = 0 if definite else 2
             index += 1
             continue
+        if token == "باسم" and not _speaks_for(keys[:index]):
+            break  # the name باسم ("النائب باسم كامل"), not "on behalf of"
         if token in TITLE_PREPOSITIONS and index + 1 < len(keys):
             following = keys[index + 1]
             # An institution or a place noun takes one genitive (باسم حركة حماس، في ريف دمشق).
@@ -217,6 +241,11 @@ def _name_end(keys: list[str], start: int, lexicons: Lexicons, max_units: int = 
         linked = token in _NAME_LINKS
         index += 1
     return index
+
+
+def _speaks_for(title: list[str]) -> bool:
+    """باسم is "on behalf of" once, after a spokesperson: "المتحدث باسم الحكومة باسم العوادي"."""
+    return "باسم" not in title and any(strip_article(k) in _SPOKESPERSON for k in title)
 
 
 def _institution(token: str, lexicons: Lexicons) -> bool:

@@ -43,6 +43,8 @@ from pipeline.extract.lexicon import (
     strip_article,
 )
 from pipeline.extract.speakers import (
+    ANONYMOUS,
+    PERSON,
     TITLE_PREPOSITIONS,
     UNKNOWN_SPEAKER,
     Mention,
@@ -356,11 +358,25 @@ def _observe_names(ctx: _Context, first: int, last: int) -> None:
         # Right after a reporting verb, the verb's own prepositions end the phrase (أشاد الوزير بالدور).
         trigger = ctx.lexicons.triggers.get(tokens.keys[index - 1]) if index > first else None
         phrase, end = _subject(ctx, index, last, trigger.prepositions if trigger else frozenset())
-        mention = ctx.mention(phrase, loose=True)
-        if mention is not None and mention.name_keys and mention.type == "person":
-            ctx.registry.observe(mention)
+        phrase, second = _coordinated(ctx, phrase)
+        for mention in (ctx.mention(phrase, loose=True), second):
+            if mention is not None and mention.name_keys and mention.type == PERSON:
+                ctx.registry.observe(mention)
         ctx.observed += 1
         reached = max(end, index + 1)
+
+
+def _coordinated(ctx: _Context, phrase: list[int]) -> tuple[list[int], Mention | None]:
+    """ "العاهل الأردني الملك عبدالله الثاني والرئيس العراقي عبد اللطيف رشيد": two titled names; the
+    first phrase and the second one's mention (its و taken off)."""
+    keys, title_forms = ctx.tokens.keys, ctx.lexicons.title_forms
+    for position in range(1, len(phrase)):
+        key = keys[phrase[position]]
+        if key.startswith("وال") and key[1:] in title_forms:
+            words, displays = ctx.tokens.words(phrase[position:])
+            words[0], displays[0] = words[0][1:], displays[0][1:]
+            return phrase[:position], parse_mention(words, displays, ctx.lexicons, loose=True)
+    return phrase, None
 
 
 def _triggers(ctx: _Context, first: int, last: int) -> list[tuple[int, Trigger]]:
@@ -456,9 +472,11 @@ def _statement(
         subject, subject_end = _subject(ctx, index + 1, limit, trigger.prepositions)
         if not subject and index - 1 > first and keys[index - 1] in _CONTINUE_AFTER:
             subject = _kana_subject(tokens, index - 2, first)
+        elif not subject and keys[index].startswith("ف"):
+            subject = _amma_subject(tokens, index, first)
         mention = ctx.mention(subject)
         if subject:
-            apposition, apposition_end = _apposition(ctx, subject_end, limit)
+            apposition, apposition_end = _apposition(ctx, subject_end, limit, _wants_name(mention, lexicons))
             if apposition:
                 mention = merge_apposition(mention, ctx.mention(apposition))
                 subject_end = apposition_end
@@ -614,16 +632,43 @@ def _glued(tokens: _Tokens, index: int) -> bool:
     return tokens.starts[index] == tokens.ends[index - 1] and tokens.ends[index] == tokens.starts[index + 1]
 
 
-def _apposition(ctx: _Context, comma: int, limit: int) -> tuple[list[int], int]:
-    """ ", وزير الصحة والسكان،" after a name, or "، العقيد بوعلام بوغلاف،" after a title."""
+def _apposition(ctx: _Context, comma: int, limit: int, bare_name: bool = False) -> tuple[list[int], int]:
+    """ ", وزير الصحة والسكان،" after a name, or "، العقيد بوعلام بوغلاف،" after a title; with
+    ``bare_name`` (the subject is a title without a name) also "وزير الري، طه دربال،"."""
     tokens = ctx.tokens
     keys = tokens.keys
     if comma >= limit or keys[comma] not in _COMMAS or comma + 1 >= limit:
         return [], comma
     if not is_title_word(keys[comma + 1], ctx.lexicons):
-        return [], comma
+        return _bare_name(ctx, comma, limit) if bare_name else ([], comma)
     phrase, end = _subject(ctx, comma + 1, limit, frozenset())
     if not phrase or len(phrase) > _APPOSITION_MAX_TOKENS or end >= limit or keys[end] not in _COMMAS:
+        return [], comma
+    return phrase, end
+
+
+def _wants_name(mention: Mention | None, lexicons: Lexicons) -> bool:
+    """A title with no name ("وزير الري"، "عضو اللجنة المالية"): a name may follow between commas."""
+    if mention is None or mention.type not in (PERSON, ANONYMOUS):
+        return False
+    if mention.type == PERSON and mention.name_keys:
+        return False
+    head = mention.title_keys[:1] if mention.type == PERSON else mention.name_keys[:1]
+    return bool(head) and strip_article(head[0]) in lexicons.titles
+
+
+def _bare_name(ctx: _Context, comma: int, limit: int) -> tuple[list[int], int]:
+    """ "، طه دربال،": two to four words, all of them a name, closed by a comma. Not "، طلب عدم نشر
+    اسمه،" (the formula of an anonymous source) nor "، الثلاثاء،"."""
+    keys = ctx.tokens.keys
+    phrase, end = _subject(ctx, comma + 1, limit, frozenset())
+    if not 2 <= len(phrase) <= 4 or end >= limit or keys[end] not in _COMMAS:
+        return [], comma
+    words = [keys[i] for i in phrase]
+    if is_definite(words[0]) or "عدم" in words:
+        return [], comma
+    mention = ctx.mention(phrase)
+    if mention is None or mention.type != PERSON or len(mention.name_keys) != len(phrase):
         return [], comma
     return phrase, end
 
@@ -646,6 +691,17 @@ def _kana_subject(tokens: _Tokens, before: int, first: int) -> list[int]:
     for index in range(before, max(first - 1, before - 10), -1):
         if tokens.keys[index] in _KANA:
             return [i for i in range(index + 1, before + 1) if tokens.is_word(i)]
+    return []
+
+
+def _amma_subject(tokens: _Tokens, verb: int, first: int) -> list[int]:
+    """ "أما رئيس الهيئات الاقتصادية محمد شقير فأكد…": the subject sits between أما and the ف verb."""
+    for index in range(verb - 1, max(first - 1, verb - _SUBJECT_MAX_TOKENS - 2), -1):
+        key = tokens.keys[index]
+        if key == "اما":
+            return [i for i in range(index + 1, verb) if tokens.is_word(i)]
+        if key in _CLAUSE_PUNCTUATION and key not in _COMMAS:
+            break
     return []
 
 

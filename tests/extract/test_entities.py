@@ -145,3 +145,24 @@ def test_a_shorter_name_is_the_same_person(gazetteer: Gazetteer) -> None:
     persons = by_type(extract_entities(doc, gazetteer, ["سهام البوغديري نمصية"]), "person")
     assert list(persons) == ["سهام البوغديري نمصية"]
     assert "سهام البوغديري" in persons["سهام البوغديري نمصية"].forms
+
+
+def test_outlets_named_by_a_common_word_only_between_quotes(gazetteer: Gazetteer) -> None:
+    doc = prepare("وقال مصدر حكومي لـ«الشروق» إن الحكومة ستعرض الموازنة، وذكرت ”النهار“ أن الجلسة تأجلت.")
+    organizations = by_type(extract_entities(doc, gazetteer), "organization")
+    assert {"الشروق", "النهار"} <= set(organizations)
+    doc = prepare("خرج الصيادون مع الشروق وعادوا في النهار، وقال إن الرأي العام منقسم.")
+    assert by_type(extract_entities(doc, gazetteer), "organization") == {}
+
+
+def test_a_title_preposition_is_still_a_given_name(gazetteer: Gazetteer) -> None:
+    # "المتحدث باسم" is a title, but باسم also starts names: the speaker is a person.
+    doc = prepare("شدد المتحدث الرسمي باسم الحكومة باسم العوادي على ضرورة حصر السلاح بيد الدولة.")
+    persons = by_type(extract_entities(doc, gazetteer, ["باسم العوادي"]), "person")
+    assert list(persons) == ["باسم العوادي"]
+
+
+def test_a_known_organisation_after_lil_ends_a_head_pattern(gazetteer: Gazetteer) -> None:
+    doc = prepare("وقال باسم كامل، عضو الهيئة البرلمانية للحزب المصري الديمقراطي، إن الموازنة متوازنة.")
+    organizations = by_type(extract_entities(doc, gazetteer), "organization")
+    assert list(organizations) == ["الحزب المصري الديمقراطي"]
