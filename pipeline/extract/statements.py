@@ -127,7 +127,7 @@ def extract_statements_report(doc: Document, lexicons: Lexicons) -> Extraction:
         return Extraction([])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # internal and never changed: not frozen, whose __init__ costs 4x
 class _Found:
     entity: int | None
     verb: str
@@ -136,7 +136,7 @@ class _Found:
     via: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Result:
     entity: int | None
     kind: str
