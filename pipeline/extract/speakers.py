@@ -273,7 +273,7 @@ class _Entity:
     bare_name: tuple[str, ...] = ()  # name_keys without ال, kept in step with them
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # internal, never changed: a frozen __init__ costs 4x
 class _Words:
     """A mention's words without ال, computed once per resolution rather than per entity compared."""
 
