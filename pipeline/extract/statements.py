@@ -88,7 +88,7 @@ _COMPLEMENT_WINDOW = 45
 _PREPOSITION_REACH = 3  # "داعياً الكتل النيابية إلى…": the object may sit between
 _VIA_MAX_TOKENS = 6
 _SHORT_QUOTE_TOKENS = 6  # a quoted name inside a speaker phrase (كتلة "الأحرار")
-_MENTION_MEMO_MAX = 50_000  # parsed speaker phrases kept across articles (a few MB at most)
+_MENTION_MEMO_MAX = 4_096  # parsed speaker phrases kept across articles (~1.3 KB each: ~5 MB at most)
 
 
 @dataclass(frozen=True, slots=True)
