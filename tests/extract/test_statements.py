@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from pipeline.extract.lexicon import Lexicons, load_lexicons
 from pipeline.extract.quality import GOLD_DIR, load_gold
 from pipeline.extract.statements import (
+    _MENTION_MEMO_MAX,
     MAX_TEXT_CHARS,
     Statement,
     _extract,
@@ -221,3 +222,11 @@ def test_phrases_parsed_in_earlier_articles_change_nothing(lexicons: Lexicons) -
     for doc in docs:
         fresh = load_lexicons(CONFIG)
         assert extract_statements(doc, lexicons) == extract_statements(doc, fresh)
+
+
+def test_the_phrase_memo_stays_bounded() -> None:
+    fresh = load_lexicons(CONFIG)
+    fresh.mention_memo.update({("filler", number): None for number in range(_MENTION_MEMO_MAX)})
+    statements = extract_statements(prepare("وقال وزير الخارجية سامح شكري: «لن نفرط في حقوقنا»."), fresh)
+    assert statements and statements[0].speaker.name == "سامح شكري"
+    assert 0 < len(fresh.mention_memo) <= _MENTION_MEMO_MAX
