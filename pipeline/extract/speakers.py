@@ -270,6 +270,15 @@ class _Entity:
     title_words: set[str]
     mentions: list[str] = field(default_factory=list)
     last_seen: int = 0
+    bare_name: tuple[str, ...] = ()  # name_keys without ال, kept in step with them
+
+
+@dataclass(slots=True)  # internal, never changed: a frozen __init__ costs 4x
+class _Words:
+    """A mention's words without ال, computed once per resolution rather than per entity compared."""
+
+    name: tuple[str, ...]
+    title: tuple[str, ...]
 
 
 class SpeakerRegistry:
@@ -293,26 +302,30 @@ class SpeakerRegistry:
         return Speaker(name, entity.title, entity.type, tuple(entity.mentions))
 
     def _merge(self, mention: Mention, recent: bool) -> int:
-        found = self._find(mention)
+        words = _Words(
+            tuple(map(strip_article, mention.name_keys)), tuple(map(strip_article, mention.title_keys))
+        )
+        found = self._find(mention, words)
         if found is None:
             entity = _Entity(
                 mention.type,
                 mention.name,
                 mention.name_keys,
                 mention.title,
-                {strip_article(k) for k in mention.title_keys},
+                set(words.title),
+                bare_name=words.name,
             )
             self._entities.append(entity)
             found = len(self._entities) - 1
         else:
             entity = self._entities[found]
             if mention.name_keys and len(mention.name_keys) > len(entity.name_keys):
-                entity.name, entity.name_keys = mention.name, mention.name_keys
+                entity.name, entity.name_keys, entity.bare_name = mention.name, mention.name_keys, words.name
             if mention.title and (
                 entity.title is None or (mention.name_keys and len(mention.title) > len(entity.title))
             ):
                 entity.title = mention.title
-            entity.title_words.update(strip_article(k) for k in mention.title_keys)
+            entity.title_words.update(words.title)
         if recent:
             self._clock += 1
             entity.last_seen = self._clock
@@ -320,41 +333,38 @@ class SpeakerRegistry:
             entity.mentions.append(mention.surface)
         return found
 
-    def _find(self, mention: Mention) -> int | None:
+    def _find(self, mention: Mention, words: _Words) -> int | None:
         best: int | None = None
         best_key = (0, 0)
         # Only the most recent entities: enough for any article, and linear on hostile input.
         first = max(0, len(self._entities) - _SEARCH_WINDOW)
         for index in range(first, len(self._entities)):
             entity = self._entities[index]
-            score = _match_score(entity, mention)
+            score = _match_score(entity, mention, words)
             if score and (score, entity.last_seen) > best_key:
                 best, best_key = index, (score, entity.last_seen)
         return best
 
 
-def _match_score(entity: _Entity, mention: Mention) -> int:
+def _match_score(entity: _Entity, mention: Mention, words: _Words) -> int:
     if mention.type == PERSON and entity.type == PERSON:
         if mention.name_keys and entity.name_keys:
-            if _contiguous(mention.name_keys, entity.name_keys) or _contiguous(
-                entity.name_keys, mention.name_keys
-            ):
+            if _contiguous(words.name, entity.bare_name) or _contiguous(entity.bare_name, words.name):
                 return 100
             return 0
         if not mention.name_keys and mention.title_keys:
-            words = [strip_article(k) for k in mention.title_keys]
+            title = words.title
             known = entity.title_words
-            if words[0] not in known:
+            if title[0] not in known:
                 return 0
-            overlap = sum(1 for w in words if w in known)
-            if overlap < len(words) and not _compatible_title(words, known):
+            overlap = sum(1 for w in title if w in known)
+            if overlap < len(title) and not _compatible_title(title, known):
                 return 0
             return 10 + overlap
         return 0
     if mention.type != entity.type or mention.type == PERSON:
         return 0
-    mention_words = [strip_article(k) for k in mention.name_keys]
-    entity_words = [strip_article(k) for k in entity.name_keys]
+    mention_words, entity_words = words.name, entity.bare_name
     if mention_words == entity_words:
         return 100
     if mention_words and entity_words and mention_words[0] == entity_words[0]:
@@ -362,15 +372,14 @@ def _match_score(entity: _Entity, mention: Mention) -> int:
     return 0
 
 
-def _compatible_title(words: list[str], known: set[str]) -> bool:
+def _compatible_title(words: tuple[str, ...], known: set[str]) -> bool:
     """A title-only mention may add a place (السفير الروسي في واشنطن) but not a different office."""
     unknown = [w for w in words if w not in known]
     return len(unknown) <= 2 and len(words) > 1 and words[1] in known
 
 
 def _contiguous(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """``part`` occurs in ``whole`` as a run (both without ال)."""
     if len(part) > len(whole):
         return False
-    stripped_whole = [strip_article(w) for w in whole]
-    stripped_part = [strip_article(w) for w in part]
-    return any(stripped_whole[i : i + len(part)] == stripped_part for i in range(len(whole) - len(part) + 1))
+    return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
