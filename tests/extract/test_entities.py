@@ -341,3 +341,12 @@ def test_a_proper_name_keeps_its_adjective_but_not_its_nationality(gazetteer: Ga
     )
     organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
     assert {"مستشفى كليفلاند التخصصي", "مهرجان فينيسيا السينمائي", "جامعة هارفارد"} <= organizations
+
+
+def test_towns_and_villages_named_after_their_noun(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "وداهمت القوات قرية كفر قدوم ثم بلدة بيتا، وزار الوفد مدينة تيشيت، "
+        "وهي مدينة صغيرة، قبل أن يعود إلى مدينة ساحلية وقرية نائية."
+    )
+    locations = set(by_type(extract_entities(doc, gazetteer), "location"))
+    assert locations == {"كفر قدوم", "بيتا", "تيشيت"}
