@@ -40,9 +40,11 @@ HEADS_FILE = "lexicons/organization_heads.txt"
 OUTLETS_FILE = "lexicons/outlets.txt"
 # Nouns of regions before a place's name (ولاية تيرس زمور, وادي حضرموت).
 REGIONS_FILE = "lexicons/region_nouns.txt"
+# Words that end outlets' names (السومرية نيوز, المصدر أونلاين).
+OUTLET_SUFFIXES_FILE = "lexicons/outlet_suffixes.txt"
 
 # Matcher values: (kind, index). Kinds (a month's index is its number):
-_NAME, _TITLE, _HEAD, _DEFINITE_HEAD, _MONTH, _REGION, _DEFINITE_REGION = 0, 1, 2, 3, 4, 5, 6
+_NAME, _TITLE, _HEAD, _DEFINITE_HEAD, _MONTH, _REGION, _DEFINITE_REGION, _OUTLET_SUFFIX = range(8)
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|\n|[^\w\s]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -169,6 +171,12 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
             ("ال" + noun, (_DEFINITE_REGION, len(region_marks))),
         ]
         region_marks.append(mark.strip())
+    suffixes = config_dir / OUTLET_SUFFIXES_FILE
+    entries += [
+        (form, (_OUTLET_SUFFIX, 0))
+        for line in (read_lines(suffixes) if suffixes.exists() else ())
+        for form in line
+    ]
     return Gazetteer(
         matcher=Matcher(entries),
         canon=tuple(canon),
@@ -286,6 +294,7 @@ def entities_from_hits(
     triggers: list[tuple[int, int, int, int]] = []
     months: list[tuple[int, int, int]] = []
     regions: list[tuple[int, int, int, int]] = []
+    outlets: list[tuple[int, int]] = []
     ta_marbuta = gazetteer.ta_marbuta
     for start, end, (kind, index) in hits:
         if kind == _NAME:
@@ -294,12 +303,15 @@ def entities_from_hits(
             names.append((start, end, index))
         elif kind == _MONTH:
             months.append((start, end, index))
+        elif kind == _OUTLET_SUFFIX:
+            outlets.append((start, end))
         elif kind >= _REGION:
             regions.append((start, end, kind, index))
         else:
             triggers.append((start, end, kind, index))
     starts = _resolve(names, len(key))
     places = _regions(doc, regions, gazetteer, starts)
+    named_outlets = _outlets(key, outlets, gazetteer, starts)
     found = _patterns(key, triggers, gazetteer, starts, collector)
     for start, end, index in starts.values():
         entity_type, canonical = gazetteer.canon[index]
@@ -307,6 +319,9 @@ def entities_from_hits(
     for start, end, name in places:
         if collector.free(start, end):
             collector.add(LOCATION, name, start, end)
+    for start, end in named_outlets:
+        if collector.free(start, end):
+            collector.add(ORGANIZATION, collector.display(start, end), start, end)
     for entity_type, name, f_start, f_end in found:
         if entity_type != PERSON or collector.free(f_start, f_end):  # not a region's name
             collector.add(entity_type, name, f_start, f_end)
@@ -417,6 +432,31 @@ def _regions(
             if known_place:
                 starts.pop(s)
     return places
+
+
+def _outlets(
+    key: str, suffixes: list[tuple[int, int]], gazetteer: Gazetteer, starts: dict[int, tuple[int, int, int]]
+) -> list[tuple[int, int]]:
+    """Outlets named by a word and a suffix (السومرية نيوز), as key spans; a known name that is
+    the word (مصر نيوز) is no mention of its own there."""
+    spans = []
+    for start, end in suffixes:
+        before = key[:start].rstrip(" ")
+        if len(before) != start - 1:
+            continue  # one space between the word and the suffix, no punctuation
+        word_start = max(before.rfind(" "), before.rfind("\n")) + 1
+        word = before[word_start:]
+        if (
+            len(word) < 2
+            or not word.isalpha()
+            or word in gazetteer.stopwords
+            or word in gazetteer.title_words
+            or (word_start in starts and starts[word_start][1] != len(before))
+        ):
+            continue
+        starts.pop(word_start, None)
+        spans.append((word_start, end))
+    return spans
 
 
 def _display(doc: Document, start: int, end: int) -> str:

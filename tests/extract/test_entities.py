@@ -350,3 +350,13 @@ def test_towns_and_villages_named_after_their_noun(gazetteer: Gazetteer) -> None
     )
     locations = set(by_type(extract_entities(doc, gazetteer), "location"))
     assert locations == {"كفر قدوم", "بيتا", "تيشيت"}
+
+
+def test_outlets_named_by_a_word_and_a_suffix(gazetteer: Gazetteer) -> None:
+    doc = prepare(
+        "وذكر موقع الحدث نيوز أن الجلسة تأجلت، ونقلت إذاعة سوا إف إم عن مصدر، "
+        "وقال موقع الشرق أونلاين إن الخبر صحيح. وقالت نيوز إن ذلك غير صحيح."
+    )
+    organizations = set(by_type(extract_entities(doc, gazetteer), "organization"))
+    assert {"الحدث نيوز", "سوا إف إم", "الشرق أونلاين"} <= organizations
+    assert not any(o.startswith("وقالت") for o in organizations)
