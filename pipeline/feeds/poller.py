@@ -313,6 +313,17 @@ class Poller:
             last_error=None,
         )
         error = await self._save(feed, new_state)
+        if state.failures:
+            # Successful polls are silent; after a logged failure, say it passed (else the log's last
+            # word on the feed is "retry in 1 s", which reads as if it never did).
+            log.info(
+                "feed %s: %s after %d failure(s) - %d new, %d revised",
+                feed.name,
+                status.replace("_", " "),
+                state.failures,
+                new,
+                revised,
+            )
         metrics = self.metrics.feed(feed.name)
         metrics.last_success, metrics.consecutive_failures = now, 0
         metrics.backoff, metrics.paused, metrics.last_error = 0.0, False, None

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from typing import Any
 
 import orjson
+import pytest
 from aiohttp import web
 
 from pipeline.feeds.config import FeedConfig, FeedsConfig, PollerConfig
@@ -228,7 +230,8 @@ async def test_feed_failing_repeatedly_is_paused_and_reported() -> None:
         assert s.poller.metrics.snapshot()["test"]["paused"] is True
 
 
-async def test_publish_failure_loses_nothing() -> None:
+async def test_publish_failure_loses_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="pipeline.feeds.poller")
     async with FeedServer() as server, HttpClient() as client:
         s = Setup(server, client)
         await s.poller.load()
@@ -243,6 +246,8 @@ async def test_publish_failure_loses_nothing() -> None:
         recovered = await s.poller.poll(s.feed)
         # ... and publishes exactly the two that were not acknowledged.
         assert (recovered.new, recovered.duplicates) == (2, 1)
+        # The log says so: after "publish: ...; retry in N s", a line for the poll that worked.
+        assert "feed test: published after 1 failure(s) - 2 new, 0 revised" in caplog.messages
         assert s.titles == ["الخبر الأول", "الخبر الثاني", "الخبر الثالث"]
         # A broker outage is not the feed's fault: it never pauses the feed.
         s.publisher.fail_after = 0
