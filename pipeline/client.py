@@ -206,8 +206,8 @@ async def _restart_emptied_logs(reader: AIOKafkaConsumer) -> None:
             emptied.append(tp)
     if emptied:
         log.warning(
-            "%s end(s) before the offset already read (the broker lost its log, e.g. a restarted "
-            "embedded broker); reading from the beginning",
+            "%s: the log ends before the offset already read (the broker lost it, e.g. a restarted "
+            "embedded broker); reading it from the beginning",
             ", ".join(f"{tp.topic}[{tp.partition}]" for tp in sorted(emptied)),
         )
         await reader.seek_to_beginning(*emptied)
