@@ -160,6 +160,14 @@ async def _run(tmp_path: Path) -> dict[str, str]:
             await until(
                 lambda: f"خبر رقم {after}" in text(out), 150, f"article {after} after the outage", watched
             )
+            # Each process's probe says so on its own backoff schedule (a probe ~36 s after the loss
+            # can come just after the article did): wait for the line rather than race it.
+            await until(
+                lambda: all("answers again after" in text(log) for log in logs.values()),
+                60,
+                "'answers again' in every log",
+                watched,
+            )
         finally:
             for process in processes.values():
                 stop_process(process, 20)
