@@ -31,6 +31,7 @@ from pipeline.feeds.parse import parse_feed
 from pipeline.feeds.publish import KafkaPublisher, Publisher, kafka_producer, state_consumer_factory
 from pipeline.feeds.schedule import HostLimiter, Outcome, parse_max_age, parse_retry_after, plan
 from pipeline.feeds.state import FeedState, KafkaStateStore, Seen, StateStore
+from pipeline.fresh_metadata import VerifiedProducer
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -465,9 +466,11 @@ async def run_pollers(
         kafka_producer(settings) as producer,
         HttpClient(user_agent=config.poller.user_agent) as client,
     ):
-        store = KafkaStateStore(producer, state_consumer_factory(settings))
+        # Sends go through fresh metadata: after a broker restart no record is acked into nowhere.
+        verified = VerifiedProducer(producer, settings)
+        store = KafkaStateStore(verified, state_consumer_factory(settings))
         poller = Poller(
-            config, client=client, publisher=KafkaPublisher(producer), store=store, metrics=metrics
+            config, client=client, publisher=KafkaPublisher(verified), store=store, metrics=metrics
         )
         await poller.load()
         if once:

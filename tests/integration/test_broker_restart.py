@@ -1,0 +1,102 @@
+"""A producer that outlives an embedded broker restart: no record acknowledged into nowhere.
+
+Tansu (memory storage) loses every topic on a restart and acknowledges a produce to any topic and
+partition, existing or not. A producer whose metadata still says 8 partitions would send a key of
+partition 5 to a topic that is missing, or that another client auto-created with 4 partitions, get an
+ack, and the record could never be read. ``send_verified`` must refresh first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from aiokafka import TopicPartition
+from aiokafka.partitioner import DefaultPartitioner
+
+from pipeline.broker import EmbeddedBroker
+from pipeline.clients import consumer, producer, start
+from pipeline.fresh_metadata import send_verified
+from pipeline.settings import Settings
+from pipeline.topics import RAW, ensure_topics, partition_counts
+
+pytestmark = pytest.mark.integration
+
+
+def key_beyond(partitions: int, floor: int) -> bytes:
+    """A key that hashes to a partition >= ``floor`` under ``partitions`` partitions."""
+    every = list(range(partitions))
+    return next(
+        key
+        for key in (f"article-{n}".encode() for n in range(1000))
+        if int(DefaultPartitioner()(key, every, every)) >= floor
+    )
+
+
+async def read_all(settings: Settings, topic: str) -> list[bytes]:
+    """Every record in every partition the broker reports for ``topic`` (they are few)."""
+    count = partition_counts(settings, [topic]).get(topic, 0)
+    reader = consumer(settings)
+    await start(reader)
+    try:
+        tps = [TopicPartition(topic, p) for p in range(count)]
+        reader.assign(tps)
+        await reader.seek_to_beginning(*tps)
+        values: list[bytes] = []
+        deadline = asyncio.get_running_loop().time() + 10
+        while asyncio.get_running_loop().time() < deadline:
+            batch = await reader.getmany(timeout_ms=500)
+            values += [record.value for records in batch.values() for record in records if record.value]
+            if not batch and values:
+                break
+        return values
+    finally:
+        await reader.stop()
+
+
+async def _restart_and_send(
+    broker: EmbeddedBroker, settings: Settings, auto_created_first: bool
+) -> list[bytes]:
+    assert settings.partitions > 4, "the test needs more partitions than Tansu auto-creates"
+    ensure_topics(settings)
+    client = producer(settings)
+    await start(client)
+    try:
+        await send_verified(client, settings, RAW, b"before", b"first")
+        broker.stop()
+        await asyncio.sleep(1)  # the producer's connection sees the broker go
+        # In this thread: the broker dies with the thread that started it (PDEATHSIG).
+        broker.start()  # same port, no topics
+        if auto_created_first:
+            # Another process's metadata request gets there first: Tansu creates news.raw with 4.
+            other = producer(settings, client_id="other")
+            await start(other)
+            await other.partitions_for(RAW)
+            await other.stop()
+            assert partition_counts(settings, [RAW])[RAW] == 4
+        key = key_beyond(settings.partitions, 4)
+        sent = await send_verified(client, settings, RAW, b"after the restart", key)
+        assert sent.partition < partition_counts(settings, [RAW])[RAW]
+    finally:
+        await client.stop()
+    return await read_all(settings, RAW)
+
+
+def test_a_send_after_the_broker_lost_its_topics_is_readable(
+    broker: EmbeddedBroker, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="naba.broker"):
+        values = asyncio.run(_restart_and_send(broker, settings, auto_created_first=False))
+    assert values == [b"after the restart"]
+    assert partition_counts(settings, [RAW])[RAW] == settings.partitions  # re-created as configured
+    assert "came back without topic(s) news.raw" in caplog.text
+
+
+def test_a_send_after_a_client_auto_created_the_topic_is_readable(
+    broker: EmbeddedBroker, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="naba.broker"):
+        values = asyncio.run(_restart_and_send(broker, settings, auto_created_first=True))
+    assert values == [b"after the restart"]
+    assert f"topic news.raw has 4 partition(s) on the broker, configured {settings.partitions}" in caplog.text
