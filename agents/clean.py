@@ -21,4 +21,4 @@ def register(
     # concurrency=1: faust-streaming can commit past unfinished events with more (upstream #606).
     @app.agent(topics.raw, name=CLEAN, concurrency=1)
     async def clean(stream: faust.StreamT[bytes]) -> None:
-        await run_stage(stream, CLEAN, handler, topics, metrics)
+        await run_stage(stream, CLEAN, handler, topics, metrics, settings)

@@ -10,6 +10,7 @@ from agents.loop import run_stage
 from pipeline.app import PipelineTopics
 from pipeline.enrich import Resources
 from pipeline.lag.agentstats import StageMetrics
+from pipeline.settings import Settings
 from pipeline.stages import ENRICH, Limits, enrich_stage
 
 
@@ -19,9 +20,10 @@ def register(
     resources: Resources,
     limits: Limits,
     metrics: StageMetrics | None = None,
+    settings: Settings | None = None,
 ) -> None:
     handler = partial(enrich_stage, resources=resources, limits=limits)
 
     @app.agent(topics.clean, name=ENRICH, concurrency=1)
     async def enrich(stream: faust.StreamT[bytes]) -> None:
-        await run_stage(stream, ENRICH, handler, topics, metrics)
+        await run_stage(stream, ENRICH, handler, topics, metrics, settings)

@@ -12,8 +12,10 @@ from aiokafka.errors import MessageSizeTooLargeError
 from faust.exceptions import ProducerSendError
 
 from pipeline.app import PipelineTopics
+from pipeline.fresh_metadata import ensure_fresh
 from pipeline.lag.agentstats import StageMetrics
 from pipeline.models import EventError
+from pipeline.settings import Settings
 from pipeline.stages import Output, dead_letter
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,9 @@ async def run_stage(
     handler: Stage,
     topics: PipelineTopics,
     metrics: StageMetrics | None = None,
+    settings: Settings | None = None,
 ) -> None:
+    """``settings`` given: every send first checks its metadata survived any broker restart."""
     metrics = metrics if metrics is not None else StageMetrics(stage)
     # The app's producer, not Topic.send: Faust's send path (FutureMessage, sensors, debug logging,
     # callbacks) cost more CPU than the producer itself, about 20 % of a worker. Delivery is the same:
@@ -50,7 +54,7 @@ async def run_stage(
             metrics.failed("internal", error, message.topic, message.partition, message.offset)
         try:
             for output in outputs:
-                await _send(producer, output)
+                await _send(producer, output, settings)
         except ProducerSendError as exc:
             # An output the producer refuses (too large) would crash the agent into a stall on every
             # restart: dead-letter the input instead (its letter keeps at most 4 MiB, so it fits).
@@ -58,12 +62,16 @@ async def run_stage(
                 raise
             error = f"output too large to send: {exc.__cause__}"
             outputs = [_letter(stage, error, message)]
-            await _send(producer, outputs[0])
+            await _send(producer, outputs[0], settings)
             metrics.failed("too_large", error, message.topic, message.partition, message.offset)
         metrics.observe(message.topic, message.partition, time.perf_counter() - started, outputs)
 
 
-async def _send(producer: faust.types.ProducerT, output: Output) -> None:
+async def _send(producer: faust.types.ProducerT, output: Output, settings: Settings | None) -> None:
+    client = getattr(getattr(producer, "_producer", None), "client", None)
+    if settings is not None and client is not None:
+        # Stale metadata after a broker restart would send to partitions the broker no longer has.
+        await ensure_fresh(client, output.topic, settings)
     delivery = await producer.send(output.topic, output.key, output.value, None, None, None)
     delivery.add_done_callback(_report_failure)  # type: ignore[attr-defined]
 

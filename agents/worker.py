@@ -19,7 +19,7 @@ def build_app(settings: Settings) -> faust.App:
     monitor = Monitor(settings)
     clean.register(app, topics, settings, monitor.stage(CLEAN))
     limits = Limits(max_article_bytes=settings.max_article_bytes)
-    enrich.register(app, topics, Resources.load(settings.config_dir), limits, monitor.stage(ENRICH))
+    enrich.register(app, topics, Resources.load(settings.config_dir), limits, monitor.stage(ENRICH), settings)
     # Lag sampling, /metrics and the dashboard ride on the worker's own web server.
     app.service(sampler_for(monitor))
     register_views(app, monitor)

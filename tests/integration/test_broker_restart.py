@@ -17,7 +17,7 @@ from aiokafka.partitioner import DefaultPartitioner
 
 from pipeline.broker import EmbeddedBroker
 from pipeline.clients import consumer, producer, start
-from pipeline.fresh_metadata import send_verified
+from pipeline.fresh_metadata import ensure_fresh, send_verified
 from pipeline.settings import Settings
 from pipeline.topics import RAW, ensure_topics, partition_counts
 
@@ -56,7 +56,7 @@ async def read_all(settings: Settings, topic: str) -> list[bytes]:
 
 
 async def _restart_and_send(
-    broker: EmbeddedBroker, settings: Settings, auto_created_first: bool
+    broker: EmbeddedBroker, settings: Settings, auto_created_first: bool, buffered: bool
 ) -> list[bytes]:
     assert settings.partitions > 4, "the test needs more partitions than Tansu auto-creates"
     ensure_topics(settings)
@@ -76,27 +76,33 @@ async def _restart_and_send(
             await other.stop()
             assert partition_counts(settings, [RAW])[RAW] == 4
         key = key_beyond(settings.partitions, 4)
-        sent = await send_verified(client, settings, RAW, b"after the restart", key)
+        if buffered:  # the worker's way: check, then a buffered send (Faust flushes before committing)
+            await ensure_fresh(client.client, RAW, settings)
+            sent = await (await client.send(RAW, b"after the restart", key=key))
+        else:
+            sent = await send_verified(client, settings, RAW, b"after the restart", key)
         assert sent.partition < partition_counts(settings, [RAW])[RAW]
     finally:
         await client.stop()
     return await read_all(settings, RAW)
 
 
+@pytest.mark.parametrize("buffered", [False, True], ids=["send_verified", "ensure_fresh+send"])
 def test_a_send_after_the_broker_lost_its_topics_is_readable(
-    broker: EmbeddedBroker, settings: Settings, caplog: pytest.LogCaptureFixture
+    broker: EmbeddedBroker, settings: Settings, caplog: pytest.LogCaptureFixture, buffered: bool
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="naba.broker"):
-        values = asyncio.run(_restart_and_send(broker, settings, auto_created_first=False))
+        values = asyncio.run(_restart_and_send(broker, settings, auto_created_first=False, buffered=buffered))
     assert values == [b"after the restart"]
     assert partition_counts(settings, [RAW])[RAW] == settings.partitions  # re-created as configured
     assert "came back without topic(s) news.raw" in caplog.text
 
 
+@pytest.mark.parametrize("buffered", [False, True], ids=["send_verified", "ensure_fresh+send"])
 def test_a_send_after_a_client_auto_created_the_topic_is_readable(
-    broker: EmbeddedBroker, settings: Settings, caplog: pytest.LogCaptureFixture
+    broker: EmbeddedBroker, settings: Settings, caplog: pytest.LogCaptureFixture, buffered: bool
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="naba.broker"):
-        values = asyncio.run(_restart_and_send(broker, settings, auto_created_first=True))
+        values = asyncio.run(_restart_and_send(broker, settings, auto_created_first=True, buffered=buffered))
     assert values == [b"after the restart"]
     assert f"topic news.raw has 4 partition(s) on the broker, configured {settings.partitions}" in caplog.text
