@@ -22,6 +22,9 @@ import logging
 import weakref
 from typing import Any
 
+from kafka.errors import KafkaError
+
+from pipeline.broker import broker_reachable
 from pipeline.settings import Settings
 from pipeline.topics import TopicError, ensure_topics, pipeline_specs
 
@@ -54,40 +57,74 @@ def configured_partitions(settings: Settings, topic: str) -> int | None:
     return next((spec.partitions for spec in pipeline_specs(settings) if spec.name == topic), None)
 
 
-async def ensure_fresh(client: Any, topic: str, settings: Settings) -> None:
-    """Make ``client``'s metadata for ``topic`` current if its connections changed since verified."""
-    if still_connected(client, _verified.get(client)) and client.cluster.partitions_for_topic(topic):
+class StaleMetadataError(RuntimeError):
+    """The broker did not answer in time to refresh metadata: nothing was sent (retry later)."""
+
+
+async def ensure_fresh(client: Any, topic: str, settings: Settings, timeout: float | None = None) -> None:
+    """Make ``client``'s metadata for ``topic`` current if its connections changed since verified.
+
+    While the broker does not answer, wait (with backoff) rather than send on metadata from before
+    it went away; ``timeout`` seconds (None = as long as it takes) -> ``StaleMetadataError``.
+    """
+    if _fresh(client, topic):
         return
     lock = _locks.setdefault(client, asyncio.Lock())
     async with lock:
-        if still_connected(client, _verified.get(client)) and client.cluster.partitions_for_topic(topic):
+        if _fresh(client, topic):
             return
-        first = client not in _verified
-        try:
-            # Before any metadata request: a request for a missing topic would auto-create it with 4.
-            created = await asyncio.to_thread(ensure_topics, settings)
-        except TopicError as exc:
-            created = []
-            log.warning("could not check the topics before sending to %s: %s", topic, exc)
-        if created and not first:
-            log.warning(
-                "the broker at %s came back without topic(s) %s; created them again before sending",
-                settings.bootstrap,
-                ", ".join(created),
-            )
-        await client.add_topic(topic)  # tracked from now on (a no-op when it already was)
-        await client.force_metadata_update()
-        partitions = client.cluster.partitions_for_topic(topic) or set()
-        expected = configured_partitions(settings, topic)
-        if expected is not None and len(partitions) != expected:
-            log.warning(
-                "topic %s has %d partition(s) on the broker, configured %d (it was re-created by a "
-                "client after the broker lost it); sending by the broker's layout, so nothing is lost",
-                topic,
-                len(partitions),
-                expected,
-            )
-        _verified[client] = generation(client)
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        delay = 0.5
+        while not await _refresh(client, topic, settings):
+            if deadline is not None and loop.time() + delay > deadline:
+                raise StaleMetadataError(
+                    f"the broker at {settings.bootstrap} did not answer within {timeout:.0f} s; "
+                    f"nothing sent to {topic} on metadata from before it went away"
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def _fresh(client: Any, topic: str) -> bool:
+    return still_connected(client, _verified.get(client)) and bool(client.cluster.partitions_for_topic(topic))
+
+
+async def _refresh(client: Any, topic: str, settings: Settings) -> bool:
+    """One attempt: re-create missing topics, then refresh metadata; False when the broker is away."""
+    if not await asyncio.to_thread(broker_reachable, settings):
+        return False  # the connection log already said the broker is lost; retry quietly
+    first = client not in _verified
+    try:
+        # Before any metadata request: a request for a missing topic would auto-create it with 4.
+        created = await asyncio.to_thread(ensure_topics, settings)
+    except (TopicError, KafkaError) as exc:
+        log.debug("could not check the topics before sending to %s: %s", topic, exc)
+        return False
+    if created and not first:
+        log.warning(
+            "the broker at %s came back without topic(s) %s; created them again before sending",
+            settings.bootstrap,
+            ", ".join(created),
+        )
+    await client.add_topic(topic)  # tracked from now on (a no-op when it already was)
+    if not await client.force_metadata_update():
+        return False
+    partitions = client.cluster.partitions_for_topic(topic) or set()
+    if not partitions:
+        return False
+    expected = configured_partitions(settings, topic)
+    if expected is not None and len(partitions) != expected:
+        log.warning(
+            "topic %s has %d partition(s) on the broker, configured %d (re-created by a client's "
+            "metadata request after the broker lost it?); sending by the broker's layout, to "
+            "partitions that exist",
+            topic,
+            len(partitions),
+            expected,
+        )
+    _verified[client] = generation(client)
+    return True
 
 
 async def send_verified(
@@ -96,7 +133,8 @@ async def send_verified(
     """``send_and_wait`` on fresh metadata; re-send when the connections changed during the send."""
     client = producer.client
     while True:
-        await ensure_fresh(client, topic, settings)
+        # As long as aiokafka itself would wait for the broker before giving up on a send.
+        await ensure_fresh(client, topic, settings, timeout=producer.client._request_timeout_ms / 1000)
         before = generation(client)
         metadata = await producer.send_and_wait(topic, value, key=key)
         if still_connected(client, before):
