@@ -49,5 +49,5 @@ class Document:
     def key_offset(self, text_offset: int) -> int:
         """The first key position at or after a display offset (inverse of ``key_map``)."""
         if isinstance(self.key_map, KeyMap):
-            return self.key_map.key_offset(text_offset)
+            return self.key_map.key_index(text_offset)
         return bisect_left(self.key_map, text_offset)

@@ -117,14 +117,9 @@ class KeyMap(Sequence[int]):
         run = bisect_right(key_starts, last, run) - 1
         return start, text_starts[run] + last - key_starts[run] + 1
 
-    def key_offset(self, text_offset: int) -> int:
-        """:meth:`key_index`; when key and text are the same, the offset clamped to ``[0, len(self)]``."""
-        if self._key_starts[-1] == self._text_starts[-1]:  # identity
-            return min(max(text_offset, 0), self._length)
-        return self.key_index(text_offset)
-
     def key_index(self, text_offset: int) -> int:
-        """The first key index whose display offset is at or after ``text_offset``."""
+        """The first key index whose display offset is at or after ``text_offset`` (when nothing
+        was dropped: the offset itself, clamped to ``[0, len(self)]``)."""
         run = bisect_right(self._text_starts, text_offset) - 1
         if run < 0:
             return 0

@@ -43,4 +43,4 @@ def test_key_map_spans_and_offsets_agree_with_indexing(text: str) -> None:
         expected_offset = bisect_left(offsets, position)
         if key_map.identity:  # the same text: the offset itself, clamped
             expected_offset = min(max(position, 0), len(offsets))
-        assert key_map.key_offset(position) == expected_offset
+        assert key_map.key_index(position) == expected_offset
