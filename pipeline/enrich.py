@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline.extract import statements
 from pipeline.extract.annotate import Annotators, annotate, load_annotators
@@ -55,12 +55,33 @@ class Resources:
         return self.annotators.stopwords
 
 
+class Article(Protocol):
+    """What enrichment reads of a cleaned article: a CleanArticle, or the clean stage's own value."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def feed(self) -> str | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def published(self) -> str | None: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def revision(self) -> int: ...
+
+
 def enrich(article: CleanArticle, resources: Resources, doc: Document | None = None) -> EnrichedArticle:
     """Statements, topics, entities and keywords of a cleaned article."""
     return validate(EnrichedArticle, enrichment(article, resources, doc))
 
 
-def enrichment(article: CleanArticle, resources: Resources, doc: Document | None = None) -> dict[str, Any]:
+def enrichment(article: Article, resources: Resources, doc: Document | None = None) -> dict[str, Any]:
     """``enrich`` as the JSON object of an EnrichedArticle (what the enrich stage sends), records unbuilt."""
     if doc is None:
         doc = prepare(article.text, article.title)
