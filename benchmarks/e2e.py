@@ -24,7 +24,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from benchmarks.corpus import PROJECT, raw_messages
+from benchmarks.corpus import PROJECT, raw_message, raw_messages, seed_text
 from benchmarks.processes import cpu_seconds, peak_rss_mb
 from benchmarks.timing import percentile
 from pipeline import topics
@@ -262,7 +262,7 @@ async def latency(
         late: list[float] = []
         try:
             await _wait_for_group(run.settings.app_id, run.settings, workers, processes)
-            await _warm_up(producer, observer, messages[0][1], processes)
+            await _warm_up(producer, observer, processes)
 
             async def offer() -> None:
                 start = time.monotonic()
@@ -342,16 +342,14 @@ async def _wait_for_group(
 async def _warm_up(
     producer: AIOKafkaProducer,
     observer: AIOKafkaConsumer,
-    value: bytes,
     processes: list[subprocess.Popen[bytes]],
     timeout: float = 120,
 ) -> None:
     """One article through every partition: each worker has started its streams and loaded its caches."""
-    keys = {f"warm-up-{partition}".encode() for partition in range(PARTITIONS)}
-    for partition in range(PARTITIONS):
-        await producer.send_and_wait(
-            topics.RAW, value, key=f"warm-up-{partition}".encode(), partition=partition
-        )
+    warm = [raw_message(seed_text(), 9_000_000 + partition) for partition in range(PARTITIONS)]
+    for partition, (key, value) in enumerate(warm):
+        await producer.send_and_wait(topics.RAW, value, key=key, partition=partition)
+    keys = {key for key, _ in warm}  # an enriched event's key is its article's id, as here
     deadline = time.monotonic() + timeout
     while keys:
         _check_alive(processes, "warm-up")
