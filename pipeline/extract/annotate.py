@@ -18,7 +18,7 @@ from pipeline.extract.automaton import NOUN_SUFFIXES, Matcher, Policy
 from pipeline.extract.entities import Entity, Gazetteer, entities_from_hits, load_gazetteer
 from pipeline.extract.keywords import extract_keywords
 from pipeline.extract.stopwords import Stopwords, load_stopwords
-from pipeline.extract.topics import Taxonomy, TopicScore, load_taxonomy, score_topics, topics_for_spans
+from pipeline.extract.topics import Taxonomy, TopicScore, load_taxonomy, score_article
 from pipeline.text.document import Document
 from pipeline.text.normalize import matching_key
 
@@ -69,9 +69,10 @@ def annotate(
     title_name_hits: list[tuple[int, int, Any]] = []
     if doc.title:
         title_topic_hits, title_name_hits = annotators.matcher.find_split(matching_key(doc.title))
+    topics, span_topics = score_article(doc, annotators.taxonomy, title_topic_hits, topic_hits, spans)
     return Annotation(
-        topics=score_topics(doc, annotators.taxonomy, title_topic_hits, topic_hits),
+        topics=topics,
         entities=entities_from_hits(doc, annotators.gazetteer, name_hits, title_name_hits, speakers),
         keywords=extract_keywords(doc, annotators.stopwords, keywords),
-        span_topics=topics_for_spans(doc, annotators.taxonomy, spans, topic_hits),
+        span_topics=span_topics,
     )

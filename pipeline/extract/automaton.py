@@ -110,7 +110,10 @@ class Matcher(Generic[T]):
         automaton = ahocorasick.Automaton()
         for key, key_slots in slots.items():
             whole = tuple((slot[0], slot[5], value) for slot in key_slots for value in slot[4])
-            automaton.add_word(key, (len(key), tuple(key_slots), whole))
+            # Does any slot take letters after the key (a stem or suffixes)? If not, a hit inside a
+            # longer word is dropped without reading the rest of the word.
+            tails = any(slot[3] or slot[2] for slot in key_slots)
+            automaton.add_word(key, (len(key), tuple(key_slots), whole, tails))
         if slots:
             automaton.make_automaton()
         self._automaton = automaton
@@ -151,12 +154,14 @@ class Matcher(Generic[T]):
         head_run = _HEAD_RUN.search
         # This loop runs for every raw hit of every article: locals only, and the whole-word
         # case (most hits) takes one branch and a precomputed list of what to emit.
-        for last, (length, key_slots, whole) in self._automaton.iter(text):
+        for last, (length, key_slots, whole, tails) in self._automaton.iter(text):
             e = last + 1
             s = e - length
             # Right side: None at a boundary, else the rest of the word ("*" if too long).
             tail: str | None = None
             if text[e].isalnum():
+                if not tails:
+                    continue  # inside a longer word, and no entry here takes an ending
                 run = tail_run(text, e)
                 tail = "*" if run is None or run.end() - e > _MAX_SUFFIX else run.group()
                 for slot in key_slots:

@@ -16,8 +16,7 @@ import re
 import string
 from collections import Counter
 from functools import lru_cache
-from itertools import chain, compress, count, islice, repeat
-from operator import itemgetter
+from itertools import compress
 from pathlib import Path
 
 from pipeline.extract.stopwords import Stopwords
@@ -35,7 +34,10 @@ _STRIP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
 # Proclitics before the article: the article stays (display "الأمن"), the rest goes.
 _ARTICLE_CLITICS_RE = re.compile(r"(?:وبال|فبال|وكال|وال|فال|بال|كال|ولل|فلل|لل)(?=..)")
 _MIN_LETTERS = 3
-_TERM, _LEFT, _MIDDLE, _RIGHT = (itemgetter(i) for i in range(4))
+_MEMOS: dict[frozenset[str], tuple[dict[str, str], dict[str, str]]] = {}
+_MARKS = frozenset(_PUNCTUATION)
+_MAX_MEMOS = 8
+_MEMO_SIZE = 1 << 16
 
 
 def load_stopwords(config_dir: Path) -> Stopwords:
@@ -47,53 +49,66 @@ def extract_keywords(doc: Document, stopwords: Stopwords, limit: int = 10) -> li
     """The ``limit`` best key phrases of ``doc``, best first, in display form."""
     if limit <= 0 or not (doc.key or doc.title):
         return []
-    # This runs on every article, so per-token steps stay in C (split, map, zip, Counter) and a
-    # distinct word is analysed once per process (_word memoises; news vocabulary repeats).
+    # This runs on every article: per-token steps stay in C (split, map, compress, Counter), a
+    # distinct word is analysed once per process (news vocabulary repeats), and the Python loop
+    # below only visits the kept words' tokens.
     stops = stopwords.forms
+    memo, tails = _memo(stops)
     tokens = doc.key.replace("\n", " . ").split()
     title_tokens = matching_key(doc.title).split() if doc.title else []
-    # term per token, and the term as a phrase's left, middle or right word (None where a
-    # mark on that side breaks the phrase)
-    infos = list(map(_word, tokens, repeat(stops)))
-    terms = list(map(_TERM, infos))
-    title_terms = [term for term in (_word(t, stops)[0] for t in title_tokens) if term is not None]
-    counts: Counter[str] = Counter(filter(None, terms))
+    try:  # "" for stopwords, numbers, marks and short words
+        terms = list(map(memo.__getitem__, tokens))
+    except KeyError:  # words not seen before
+        terms = [memo[token] if token in memo else _learn(memo, tails, token, stops) for token in tokens]
+    title_terms = [t for t in (memo.get(w) or _learn(memo, tails, w, stops) for w in title_tokens) if t]
+    counts: Counter[str] = Counter(terms)
+    del counts[""]  # (Counter deletes quietly when absent)
     counts.update(title_terms)  # a title word counts double: once here, once in the lead
-    for term in [t for t in counts if t[0] in _CLITIC_LETTERS and t[1:] in counts]:
-        counts[term[1:]] += counts.pop(term)  # "وبوتين" counts as "بوتين" when both occur
-    keep: set[str | None] = {t for t, c in counts.items() if c > 1}
+    # "وبوتين" counts as "بوتين" when both occur (in order of first occurrence: merges can chain)
+    for term in list(compress(counts, map(counts.__contains__, map(tails.__getitem__, counts)))):
+        counts[term[1:]] += counts.pop(term)
+    keep: set[str] = {t for t, c in counts.items() if c > 1}
     keep.update(title_terms)
     if not keep:
         return []
+    kept = list(map(keep.__contains__, terms))
+    indices = list(compress(range(len(terms)), kept))
+    kept_terms = list(compress(terms, kept))
     # Position in chunks of _CHUNK tokens: how early a word first appears and how far it spreads.
-    chunk = list(islice(chain.from_iterable(repeat(i, _CHUNK) for i in count()), len(terms)))
     chunks = max(len(terms) // _CHUNK, 1)
-    first = dict(zip(reversed(terms), reversed(chunk), strict=True))
-    last = dict(zip(terms, chunk, strict=True))
+    first = {t: i // _CHUNK for t, i in zip(reversed(kept_terms), reversed(indices), strict=True)}
+    last = dict(zip(kept_terms, indices, strict=True))
     for term in title_terms:
         first[term] = 0
     # Spread: the share of the article between a word's first and last chunk.
     word_score: dict[str, float] = {
         t: (counts[t] ** 0.7)
-        * (1.0 + (last.get(t, 0) - first.get(t, 0) + 1) / chunks)
+        * (1.0 + (last.get(t, 0) // _CHUNK - first.get(t, 0) + 1) / chunks)
         / math.log(3.0 + first.get(t, chunks))
         for t in keep
-        if t is not None
     }
-    lefts = list(map(_LEFT, infos))
-    middles = list(map(_MIDDLE, infos))
-    rights = list(map(_RIGHT, infos))
-    # Only grams starting with a kept word are counted (compress stays in C).
-    starts = list(map(keep.__contains__, lefts))
-    grams: Counter[tuple[str | None, ...]] = Counter(compress(zip(lefts, rights[1:], strict=False), starts))
-    grams.update(compress(zip(lefts, middles[1:], rights[2:], strict=False), starts))
-    candidates: list[tuple[float, tuple[str, ...]]] = [(s, (t,)) for t, s in word_score.items()]
-    for gram, n in grams.items():
-        if n > 1 and all(w in keep for w in gram):
-            words = tuple(filter(None, gram))
-            mean = sum(word_score[w] for w in words) / len(words)
-            candidates.append((mean * (1.0 + n**0.5) * 0.8, words))
-    candidates.sort(key=lambda c: (-c[0], c[1]))
+    # Phrases of two or three kept words in a row, no mark between them.
+    found: list[tuple[str, ...]] = []
+    before = previous = None  # the last two linked words' terms
+    last_index = -2
+    for index, term in zip(indices, kept_terms, strict=True):
+        token = tokens[index]
+        if index == last_index + 1 and previous is not None and token[0] not in _MARKS:
+            found.append((previous, term))
+            if before is not None:
+                found.append((before, previous, term))
+            before = previous
+        else:
+            before = None
+        previous = term if token[-1] not in _MARKS else None
+        last_index = index
+    # Sorted on (-score, words): the best first, ties in word order.
+    candidates: list[tuple[float, tuple[str, ...]]] = [(-s, (t,)) for t, s in word_score.items()]
+    for words, n in Counter(found).items():
+        if n > 1:
+            mean = sum(map(word_score.__getitem__, words)) / len(words)
+            candidates.append((-(mean * (1.0 + n**0.5) * 0.8), words))
+    candidates.sort()
 
     chosen: list[tuple[str, ...]] = []
     used: set[str] = set()
@@ -111,28 +126,39 @@ def extract_keywords(doc: Document, stopwords: Stopwords, limit: int = 10) -> li
     return [_display(doc, phrase, stops) for phrase in chosen]
 
 
+def _memo(stopwords: frozenset[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The per-process memos for ``stopwords``: token -> :func:`_term`, and term -> the term
+    without a leading proclitic letter ("" if none). Dict lookups mapped in C, without an
+    lru_cache wrapper's per-call key building."""
+    memos = _MEMOS.get(stopwords)
+    # Bounded (a stream of junk tokens must not grow them forever); only cleared between
+    # articles, so every term of an article has its tail.
+    if memos is None or len(memos[0]) >= _MEMO_SIZE:
+        if len(_MEMOS) >= _MAX_MEMOS:
+            _MEMOS.clear()
+        memos = _MEMOS[stopwords] = ({}, {"": ""})
+    return memos
+
+
+def _learn(memo: dict[str, str], tails: dict[str, str], token: str, stopwords: frozenset[str]) -> str:
+    term = memo[token] = _term(token, stopwords)
+    tails[term] = term[1:] if term and term[0] in _CLITIC_LETTERS else ""
+    return term
+
+
 @lru_cache(maxsize=1 << 16)
-def _word(token: str, stopwords: frozenset[str]) -> tuple[str | None, str | None, str | None, str | None]:
-    """``(term, as left, as middle, as right)`` for a whitespace token: the term is None for
-    stopwords, numbers, marks and short words; proclitics before the article go (بالأمن →
-    الأمن). A mark before the word keeps it from being a phrase's middle or right word, a mark
-    after it from being a middle or left word."""
+def _term(token: str, stopwords: frozenset[str]) -> str:
+    """The term of a whitespace token: "" for stopwords, numbers, marks and short words;
+    proclitics before the article go (بالأمن → الأمن). Marks around it do not belong to it (they
+    break phrases: see ``_MARKS`` in :func:`extract_keywords`)."""
     core = token.strip(_PUNCTUATION)
     if core in stopwords or len(core) < _MIN_LETTERS or not core.isalpha():
-        return None, None, None, None
-    term = core
+        return ""
     if core[0] in _CLITIC_LETTERS:
         clitic = _ARTICLE_CLITICS_RE.match(core)
         if clitic is not None:
-            term = "ال" + core[clitic.end() :]
-    before = not token.startswith(core)
-    after = not token.endswith(core)
-    return (
-        term,
-        None if after else term,
-        None if before or after else term,
-        None if before else term,
-    )
+            return "ال" + core[clitic.end() :]
+    return core
 
 
 def _display(doc: Document, phrase: tuple[str, ...], stopwords: frozenset[str]) -> str:
@@ -144,7 +170,7 @@ def _display(doc: Document, phrase: tuple[str, ...], stopwords: frozenset[str]) 
         cursor = position
         for word in phrase:
             match = _TOKEN_RE.search(key, cursor)
-            if match is None or _word(match.group(), stopwords)[0] not in (word, "و" + word):
+            if match is None or _term(match.group(), stopwords) not in (word, "و" + word):
                 break
             cursor = match.end()
         else:

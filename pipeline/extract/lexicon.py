@@ -8,12 +8,16 @@ diacritics or tanwin matches every spelling of the text. Each file's header says
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from pipeline.text.normalize import matching_key
+
+if TYPE_CHECKING:  # speakers imports this module
+    from pipeline.extract.speakers import Mention
 
 LEXICON_DIR = "lexicons"
 _VERB_PREFIXES = ("", "و", "ف")
@@ -38,27 +42,43 @@ class PhraseSet:
     """Phrases as key-token tuples, indexed by their first token, longest first."""
 
     by_first: Mapping[str, tuple[tuple[str, ...], ...]]
+    # The same phrases by first token and then by length (longest first): a match builds one slice
+    # per distinct length and looks it up, instead of comparing every phrase (في starts 34 stops).
+    _by_length: dict[str, tuple[tuple[int, frozenset[tuple[str, ...]]], ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        by_length: dict[str, tuple[tuple[int, frozenset[tuple[str, ...]]], ...]] = {}
+        for first, phrases in self.by_first.items():
+            lengths: dict[int, set[tuple[str, ...]]] = {}
+            for phrase in phrases:
+                lengths.setdefault(len(phrase), set()).add(phrase)
+            by_length[first] = tuple(
+                (length, frozenset(group)) for length, group in sorted(lengths.items(), reverse=True)
+            )
+        object.__setattr__(self, "_by_length", by_length)
 
     def match(self, tokens: list[str], index: int, end: int | None = None) -> int:
         """Length in tokens of the longest phrase starting at ``tokens[index]`` (0 if none)."""
         if index >= len(tokens):
             return 0
-        phrases = self.by_first.get(tokens[index])
-        if phrases is None:  # the common case: return before any other work
+        groups = self._by_length.get(tokens[index])
+        if groups is None:  # the common case: return before any other work
             return 0
         stop = len(tokens) if end is None else min(end, len(tokens))
-        for phrase in phrases:
-            length = len(phrase)
+        for length, phrases in groups:
             if index + length > stop:
                 continue
             if length == 1:
                 return 1
-            if tuple(tokens[index : index + length]) == phrase:
+            if tuple(tokens[index : index + length]) in phrases:
                 return length
         return 0
 
     def __contains__(self, token: object) -> bool:
-        return any(len(p) == 1 for p in self.by_first.get(token, ())) if isinstance(token, str) else False
+        groups = self._by_length.get(token) if isinstance(token, str) else None
+        return groups is not None and groups[-1][0] == 1  # a one-token phrase (the shortest)
 
 
 ROLE_TRIGGER, ROLE_TITLE, ROLE_CARRIER, ROLE_POINTER = 1, 2, 4, 8
@@ -91,6 +111,23 @@ class Lexicons:
     def roles(self) -> Mapping[str, int]:
         """Key -> bit set of ROLE_* (trigger, title, carrier, pointer): one lookup finds them all.
         Read-only like every lexicon (a mappingproxy over a dict built once)."""
+        return MappingProxyType(self._roles)
+
+    @functools.cached_property
+    def role_of(self) -> Callable[[str], int | None]:
+        """``roles.get`` at dict speed: a mappingproxy's ``get`` is a method call on the dict behind
+        it, twice the cost, and the extractor calls it once per token."""
+        return self._roles.get
+
+    @functools.cached_property
+    def mention_memo(self) -> dict[tuple[object, ...], Mention | None]:
+        """Speaker phrases already parsed with these lexicons: a phrase parses the same way in every
+        article (a pure function), and titles recur from article to article. The extractor fills
+        and bounds it."""
+        return {}
+
+    @functools.cached_property
+    def _roles(self) -> dict[str, int]:
         roles: dict[str, int] = {}
         for words, role in (
             (self.triggers, ROLE_TRIGGER),
@@ -100,7 +137,7 @@ class Lexicons:
         ):
             for word in words:
                 roles[word] = roles.get(word, 0) | role
-        return MappingProxyType(roles)
+        return roles
 
 
 def read_entries(path: Path) -> list[str]:

@@ -29,7 +29,14 @@ TITLE_PREPOSITIONS = frozenset({"لدي", "في", "باسم", "عن", "الي", 
 _NAME_LINKS = frozenset({"عبد", "بن", "ابن", "بنت", "ابو", "ابي", "ال", "ام", "ولد"})
 # Prepositions never inside a name: "جيسوس في المؤتمر الصحفي" names جيسوس. (باسم is also a name.)
 _NAME_BREAKS = frozenset({"في", "من", "عن", "الي", "لدي", "خلال"})
-_NAME_MAX_TOKENS = 6
+# Titles that speak on behalf of someone: after them باسم is a preposition, elsewhere a name.
+_SPOKESPERSON = frozenset({"متحدث", "متحدثه", "ناطق", "ناطقه"})
+# Titles that are also given names: after a complete title they start the name (الفنان أمير
+# كرارة); any other title word there is a second office (رئيس مجلس الوزراء وزير الخارجية).
+_NAME_LIKE_TITLES = frozenset(
+    {"امين", "امير", "اميره", "سلطان", "ملك", "ملكه", "شيخ", "شيخه", "عميد", "قايد", "مرشد", "نايب"}
+)
+_NAME_MAX_TOKENS = 7  # محمد بن عبدالرحمن بن جاسم آل ثاني
 _SEARCH_WINDOW = 200
 _DEFINITE_PREFIXES = ("ال", "لل", "وال", "بال", "فال", "كال")
 
@@ -95,7 +102,12 @@ def parse_mention(
     if lexicons.organizations.match(keys, 0) or lexicons.media.match(keys, 0):
         return Mention(ORGANIZATION, surface, surface, tuple(keys), None, ())
     bare = [strip_article(k) for k in keys[:8]]  # anonymous phrases are short
-    if lexicons.anonymous.match(bare, 0) and (not is_definite(first) or bare[0] not in lexicons.titles):
+    # "عضو اللجنة المالية" (an office with a definite genitive) is someone specific; "عضو في
+    # اللجنة"، "مسؤول أردني" are not.
+    office = bare[0] in lexicons.titles and (
+        is_definite(first) or (len(keys) > 1 and is_definite(keys[1]) and not _is_nisba(keys[1]))
+    )
+    if lexicons.anonymous.match(bare, 0) and not office:
         return Mention(ANONYMOUS, surface, surface, tuple(keys), None, ())
     if is_title_word(first, lexicons):
         return _parse_person(keys, displays, lexicons, surface, loose)
@@ -113,7 +125,12 @@ def _is_nisba(token: str) -> bool:
 
 
 def merge_apposition(main: Mention | None, apposition: Mention | None) -> Mention | None:
-    """ "الدكتور خالد عبد الغفار، وزير الصحة،" / "المدير العام، العقيد بوعلام بوغلاف،": one person."""
+    """ "الدكتور خالد عبد الغفار، وزير الصحة،" / "المدير العام، العقيد بوعلام بوغلاف،": one person;
+    "عضو اللجنة المالية، جمال كوجر،": a named member is no longer an anonymous source."""
+    named = apposition is not None and apposition.type == PERSON and bool(apposition.name_keys)
+    if main is not None and main.type == ANONYMOUS and named:
+        title_keys = main.name_keys
+        main = replace(main, type=PERSON, name="", name_keys=(), title=main.surface, title_keys=title_keys)
     if main is None or apposition is None or main.type != PERSON or apposition.type != PERSON:
         return main
     surface = f"{main.surface}، {apposition.surface}"
@@ -139,13 +156,20 @@ def _parse_person(
     genitives = 0
     while index < len(keys):
         token = keys[index]
-        definite = is_definite(token)
+        # A bare title is indefinite even when it looks definite: والي (a governor), not و+الي.
+        definite = is_definite(token) and token not in lexicons.titles
         if is_title_word(token, lexicons) and not (
-            index > 0 and not definite and not genitives and is_definite(keys[index - 1])
+            index > 0
+            and not definite
+            and not genitives
+            and is_definite(keys[index - 1])
+            and token in _NAME_LIKE_TITLES
         ):
             genitives = 0 if definite else 2
             index += 1
             continue
+        if token == "باسم" and not _speaks_for(keys[:index]):
+            break  # the name باسم ("النائب باسم كامل"), not "on behalf of"
         if token in TITLE_PREPOSITIONS and index + 1 < len(keys):
             following = keys[index + 1]
             # An institution or a place noun takes one genitive (باسم حركة حماس، في ريف دمشق).
@@ -219,6 +243,11 @@ def _name_end(keys: list[str], start: int, lexicons: Lexicons, max_units: int = 
     return index
 
 
+def _speaks_for(title: list[str]) -> bool:
+    """باسم is "on behalf of" once, after a spokesperson: "المتحدث باسم الحكومة باسم العوادي"."""
+    return "باسم" not in title and any(strip_article(k) in _SPOKESPERSON for k in title)
+
+
 def _institution(token: str, lexicons: Lexicons) -> bool:
     """حكومة، حركة، وزارة…: a common noun that takes a genitive (حكومة تصريف الأعمال)."""
     return not is_definite(token) and bool(lexicons.organizations.match([token], 0))
@@ -241,6 +270,15 @@ class _Entity:
     title_words: set[str]
     mentions: list[str] = field(default_factory=list)
     last_seen: int = 0
+    bare_name: tuple[str, ...] = ()  # name_keys without ال, kept in step with them
+
+
+@dataclass(slots=True)  # internal, never changed: a frozen __init__ costs 4x
+class _Words:
+    """A mention's words without ال, computed once per resolution rather than per entity compared."""
+
+    name: tuple[str, ...]
+    title: tuple[str, ...]
 
 
 class SpeakerRegistry:
@@ -264,26 +302,30 @@ class SpeakerRegistry:
         return Speaker(name, entity.title, entity.type, tuple(entity.mentions))
 
     def _merge(self, mention: Mention, recent: bool) -> int:
-        found = self._find(mention)
+        words = _Words(
+            tuple(map(strip_article, mention.name_keys)), tuple(map(strip_article, mention.title_keys))
+        )
+        found = self._find(mention, words)
         if found is None:
             entity = _Entity(
                 mention.type,
                 mention.name,
                 mention.name_keys,
                 mention.title,
-                {strip_article(k) for k in mention.title_keys},
+                set(words.title),
+                bare_name=words.name,
             )
             self._entities.append(entity)
             found = len(self._entities) - 1
         else:
             entity = self._entities[found]
             if mention.name_keys and len(mention.name_keys) > len(entity.name_keys):
-                entity.name, entity.name_keys = mention.name, mention.name_keys
+                entity.name, entity.name_keys, entity.bare_name = mention.name, mention.name_keys, words.name
             if mention.title and (
                 entity.title is None or (mention.name_keys and len(mention.title) > len(entity.title))
             ):
                 entity.title = mention.title
-            entity.title_words.update(strip_article(k) for k in mention.title_keys)
+            entity.title_words.update(words.title)
         if recent:
             self._clock += 1
             entity.last_seen = self._clock
@@ -291,41 +333,38 @@ class SpeakerRegistry:
             entity.mentions.append(mention.surface)
         return found
 
-    def _find(self, mention: Mention) -> int | None:
+    def _find(self, mention: Mention, words: _Words) -> int | None:
         best: int | None = None
         best_key = (0, 0)
         # Only the most recent entities: enough for any article, and linear on hostile input.
         first = max(0, len(self._entities) - _SEARCH_WINDOW)
         for index in range(first, len(self._entities)):
             entity = self._entities[index]
-            score = _match_score(entity, mention)
+            score = _match_score(entity, mention, words)
             if score and (score, entity.last_seen) > best_key:
                 best, best_key = index, (score, entity.last_seen)
         return best
 
 
-def _match_score(entity: _Entity, mention: Mention) -> int:
+def _match_score(entity: _Entity, mention: Mention, words: _Words) -> int:
     if mention.type == PERSON and entity.type == PERSON:
         if mention.name_keys and entity.name_keys:
-            if _contiguous(mention.name_keys, entity.name_keys) or _contiguous(
-                entity.name_keys, mention.name_keys
-            ):
+            if _contiguous(words.name, entity.bare_name) or _contiguous(entity.bare_name, words.name):
                 return 100
             return 0
         if not mention.name_keys and mention.title_keys:
-            words = [strip_article(k) for k in mention.title_keys]
+            title = words.title
             known = entity.title_words
-            if words[0] not in known:
+            if title[0] not in known:
                 return 0
-            overlap = sum(1 for w in words if w in known)
-            if overlap < len(words) and not _compatible_title(words, known):
+            overlap = sum(1 for w in title if w in known)
+            if overlap < len(title) and not _compatible_title(title, known):
                 return 0
             return 10 + overlap
         return 0
     if mention.type != entity.type or mention.type == PERSON:
         return 0
-    mention_words = [strip_article(k) for k in mention.name_keys]
-    entity_words = [strip_article(k) for k in entity.name_keys]
+    mention_words, entity_words = words.name, entity.bare_name
     if mention_words == entity_words:
         return 100
     if mention_words and entity_words and mention_words[0] == entity_words[0]:
@@ -333,15 +372,14 @@ def _match_score(entity: _Entity, mention: Mention) -> int:
     return 0
 
 
-def _compatible_title(words: list[str], known: set[str]) -> bool:
+def _compatible_title(words: tuple[str, ...], known: set[str]) -> bool:
     """A title-only mention may add a place (السفير الروسي في واشنطن) but not a different office."""
     unknown = [w for w in words if w not in known]
     return len(unknown) <= 2 and len(words) > 1 and words[1] in known
 
 
 def _contiguous(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """``part`` occurs in ``whole`` as a run (both without ال)."""
     if len(part) > len(whole):
         return False
-    stripped_whole = [strip_article(w) for w in whole]
-    stripped_part = [strip_article(w) for w in part]
-    return any(stripped_whole[i : i + len(part)] == stripped_part for i in range(len(whole) - len(part) + 1))
+    return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))

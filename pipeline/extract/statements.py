@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress
 from operator import sub
 
 from pipeline.extract.lexicon import (
@@ -43,6 +43,8 @@ from pipeline.extract.lexicon import (
     strip_article,
 )
 from pipeline.extract.speakers import (
+    ANONYMOUS,
+    PERSON,
     TITLE_PREPOSITIONS,
     UNKNOWN_SPEAKER,
     Mention,
@@ -75,6 +77,7 @@ _COMMAS = frozenset({"،", ","})
 _POINTER_GAP = _COMMAS | frozenset("-–—")
 _CLAUSE_PUNCTUATION = frozenset("،,:؛;.!?؟…")
 _TRIM_PUNCTUATION = frozenset("،,:؛;-–—")
+_TRIMMED = _TRIM_PUNCTUATION | _CLAUSE_PUNCTUATION  # what a span never ends with (one set, built once)
 # A trigger right after these starts a new clause even without و/ف (datelines "الرباط –", "/ وام /").
 _STARTS_CLAUSE = _CLAUSE_PUNCTUATION | frozenset("-–—/)")
 _CONTINUE_AFTER = frozenset({"قد", "لقد", "وقد", "فقد", "كما", "وكما"})
@@ -85,6 +88,7 @@ _COMPLEMENT_WINDOW = 45
 _PREPOSITION_REACH = 3  # "داعياً الكتل النيابية إلى…": the object may sit between
 _VIA_MAX_TOKENS = 6
 _SHORT_QUOTE_TOKENS = 6  # a quoted name inside a speaker phrase (كتلة "الأحرار")
+_MENTION_MEMO_MAX = 4_096  # parsed speaker phrases kept across articles (~1.3 KB each: ~5 MB at most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +127,7 @@ def extract_statements_report(doc: Document, lexicons: Lexicons) -> Extraction:
         return Extraction([])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # internal and never changed: not frozen, whose __init__ costs 4x
 class _Found:
     entity: int | None
     verb: str
@@ -132,7 +136,7 @@ class _Found:
     via: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Result:
     entity: int | None
     kind: str
@@ -232,18 +236,17 @@ class _Context:
         self.current: int | None = None
         self.observed = 0
         self.used_quotes: set[int] = set()
-        self.mentions: dict[tuple[object, ...], Mention | None] = {}
         self.quote_starts = [q.start for q in doc.quotes]
         keys = self.tokens.keys
         # Positions of candidate words: one C pass (map/compress) finds every word with a role,
         # then a short Python loop over those few sorts them by role.
-        roles = list(map(lexicons.roles.get, keys, repeat(0)))
+        roles = list(map(lexicons.role_of, keys))
         self.trigger_positions: list[int] = []
         self.title_positions: list[int] = []
         self.carrier_positions: list[int] = []
         self.pointer_positions: list[int] = []
         for index in compress(range(len(keys)), roles):
-            role = roles[index]
+            role = roles[index] or 0  # never 0 here: compress kept the tokens with a role
             if role & ROLE_TRIGGER:
                 self.trigger_positions.append(index)
             if role & ROLE_TITLE:
@@ -257,11 +260,16 @@ class _Context:
         if not indices:
             return None
         keys, displays = self.tokens.words(indices)
-        # The same phrases recur in an article (a surname, a title): parse each once.
+        # The same phrases recur in an article (a surname) and from article to article (a title):
+        # parse each once per lexicons (keys and displays are as many: the tuple is unambiguous).
         cache_key = (*keys, *displays, loose)
-        if cache_key not in self.mentions:
-            self.mentions[cache_key] = parse_mention(keys, displays, self.lexicons, loose=loose)
-        return self.mentions[cache_key]
+        memo = self.lexicons.mention_memo
+        if cache_key in memo:
+            return memo[cache_key]
+        if len(memo) >= _MENTION_MEMO_MAX:
+            memo.clear()
+        mention = memo[cache_key] = parse_mention(keys, displays, self.lexicons, loose=loose)
+        return mention
 
     def resolve(self, mention: Mention | None) -> int | None:
         if mention is None:
@@ -317,11 +325,17 @@ def _extract_report(doc: Document, lexicons: Lexicons) -> Extraction:
             found.append(_Found(result.entity, trigger.lemma, result.kind, result.span, result.via or via))
     statements: list[Statement] = []
     seen: set[tuple[int, int]] = set()
+    speakers: dict[int, Speaker] = {}  # one (immutable) Speaker per entity, shared by its statements
     for item in sorted(found, key=lambda f: f.span):
         if item.span in seen:
             continue
         seen.add(item.span)
-        speaker = UNKNOWN_SPEAKER if item.entity is None else ctx.registry.speaker(item.entity)
+        if item.entity is None:
+            speaker = UNKNOWN_SPEAKER
+        elif item.entity in speakers:
+            speaker = speakers[item.entity]
+        else:
+            speaker = speakers[item.entity] = ctx.registry.speaker(item.entity)
         text = doc.text[item.span[0] : item.span[1]]
         statements.append(Statement(speaker, item.verb, item.kind, item.span, text, item.via))
     return Extraction(statements, max(0, len(doc.text) - MAX_TEXT_CHARS), triggers_skipped)
@@ -344,11 +358,25 @@ def _observe_names(ctx: _Context, first: int, last: int) -> None:
         # Right after a reporting verb, the verb's own prepositions end the phrase (أشاد الوزير بالدور).
         trigger = ctx.lexicons.triggers.get(tokens.keys[index - 1]) if index > first else None
         phrase, end = _subject(ctx, index, last, trigger.prepositions if trigger else frozenset())
-        mention = ctx.mention(phrase, loose=True)
-        if mention is not None and mention.name_keys and mention.type == "person":
-            ctx.registry.observe(mention)
+        phrase, second = _coordinated(ctx, phrase)
+        for mention in (ctx.mention(phrase, loose=True), second):
+            if mention is not None and mention.name_keys and mention.type == PERSON:
+                ctx.registry.observe(mention)
         ctx.observed += 1
         reached = max(end, index + 1)
+
+
+def _coordinated(ctx: _Context, phrase: list[int]) -> tuple[list[int], Mention | None]:
+    """ "العاهل الأردني الملك عبدالله الثاني والرئيس العراقي عبد اللطيف رشيد": two titled names; the
+    first phrase and the second one's mention (its و taken off)."""
+    keys, title_forms = ctx.tokens.keys, ctx.lexicons.title_forms
+    for position in range(1, len(phrase)):
+        key = keys[phrase[position]]
+        if key.startswith("وال") and key[1:] in title_forms:
+            words, displays = ctx.tokens.words(phrase[position:])
+            words[0], displays[0] = words[0][1:], displays[0][1:]
+            return phrase[:position], parse_mention(words, displays, ctx.lexicons, loose=True)
+    return phrase, None
 
 
 def _triggers(ctx: _Context, first: int, last: int) -> list[tuple[int, Trigger]]:
@@ -444,9 +472,11 @@ def _statement(
         subject, subject_end = _subject(ctx, index + 1, limit, trigger.prepositions)
         if not subject and index - 1 > first and keys[index - 1] in _CONTINUE_AFTER:
             subject = _kana_subject(tokens, index - 2, first)
+        elif not subject and keys[index].startswith("ف"):
+            subject = _amma_subject(tokens, index, first)
         mention = ctx.mention(subject)
         if subject:
-            apposition, apposition_end = _apposition(ctx, subject_end, limit)
+            apposition, apposition_end = _apposition(ctx, subject_end, limit, _wants_name(mention, lexicons))
             if apposition:
                 mention = merge_apposition(mention, ctx.mention(apposition))
                 subject_end = apposition_end
@@ -602,16 +632,43 @@ def _glued(tokens: _Tokens, index: int) -> bool:
     return tokens.starts[index] == tokens.ends[index - 1] and tokens.ends[index] == tokens.starts[index + 1]
 
 
-def _apposition(ctx: _Context, comma: int, limit: int) -> tuple[list[int], int]:
-    """ ", وزير الصحة والسكان،" after a name, or "، العقيد بوعلام بوغلاف،" after a title."""
+def _apposition(ctx: _Context, comma: int, limit: int, bare_name: bool = False) -> tuple[list[int], int]:
+    """ ", وزير الصحة والسكان،" after a name, or "، العقيد بوعلام بوغلاف،" after a title; with
+    ``bare_name`` (the subject is a title without a name) also "وزير الري، طه دربال،"."""
     tokens = ctx.tokens
     keys = tokens.keys
     if comma >= limit or keys[comma] not in _COMMAS or comma + 1 >= limit:
         return [], comma
     if not is_title_word(keys[comma + 1], ctx.lexicons):
-        return [], comma
+        return _bare_name(ctx, comma, limit) if bare_name else ([], comma)
     phrase, end = _subject(ctx, comma + 1, limit, frozenset())
     if not phrase or len(phrase) > _APPOSITION_MAX_TOKENS or end >= limit or keys[end] not in _COMMAS:
+        return [], comma
+    return phrase, end
+
+
+def _wants_name(mention: Mention | None, lexicons: Lexicons) -> bool:
+    """A title with no name ("وزير الري"، "عضو اللجنة المالية"): a name may follow between commas."""
+    if mention is None or mention.type not in (PERSON, ANONYMOUS):
+        return False
+    if mention.type == PERSON and mention.name_keys:
+        return False
+    head = mention.title_keys[:1] if mention.type == PERSON else mention.name_keys[:1]
+    return bool(head) and strip_article(head[0]) in lexicons.titles
+
+
+def _bare_name(ctx: _Context, comma: int, limit: int) -> tuple[list[int], int]:
+    """ "، طه دربال،": two to four words, all of them a name, closed by a comma. Not "، طلب عدم نشر
+    اسمه،" (the formula of an anonymous source) nor "، الثلاثاء،"."""
+    keys = ctx.tokens.keys
+    phrase, end = _subject(ctx, comma + 1, limit, frozenset())
+    if not 2 <= len(phrase) <= 4 or end >= limit or keys[end] not in _COMMAS:
+        return [], comma
+    words = [keys[i] for i in phrase]
+    if is_definite(words[0]) or "عدم" in words:
+        return [], comma
+    mention = ctx.mention(phrase)
+    if mention is None or mention.type != PERSON or len(mention.name_keys) != len(phrase):
         return [], comma
     return phrase, end
 
@@ -634,6 +691,17 @@ def _kana_subject(tokens: _Tokens, before: int, first: int) -> list[int]:
     for index in range(before, max(first - 1, before - 10), -1):
         if tokens.keys[index] in _KANA:
             return [i for i in range(index + 1, before + 1) if tokens.is_word(i)]
+    return []
+
+
+def _amma_subject(tokens: _Tokens, verb: int, first: int) -> list[int]:
+    """ "أما رئيس الهيئات الاقتصادية محمد شقير فأكد…": the subject sits between أما and the ف verb."""
+    for index in range(verb - 1, max(first - 1, verb - _SUBJECT_MAX_TOKENS - 2), -1):
+        key = tokens.keys[index]
+        if key == "اما":
+            return [i for i in range(index + 1, verb) if tokens.is_word(i)]
+        if key in _CLAUSE_PUNCTUATION and key not in _COMMAS:
+            break
     return []
 
 
@@ -666,7 +734,7 @@ def _attribution(ctx: _Context, index: int, first: int, limit: int) -> _Result |
         return None
     if end >= limit and index > first and keys[index - 1] in _COMMAS:
         stop = index - 1
-        while stop > first and keys[stop - 1] in _TRIM_PUNCTUATION | _CLAUSE_PUNCTUATION:
+        while stop > first and keys[stop - 1] in _TRIMMED:
             stop -= 1
         if stop > first:
             span = tokens.display(first, stop)
@@ -766,15 +834,17 @@ def _clause_end(ctx: _Context, start: int, limit: int) -> int:
             end = index
             break
         index += 1
-    while end > start and keys[end - 1] in _TRIM_PUNCTUATION | _CLAUSE_PUNCTUATION:
+    while end > start and keys[end - 1] in _TRIMMED:
         end -= 1
     return end
 
 
-def _is_carrier(tokens: _Tokens, index: int, limit: int, lexicons: Lexicons) -> bool:
-    """A carrier phrase that names a medium (not "بحسب الوزير", which names a speaker)."""
+def _is_carrier(tokens: _Tokens, index: int, limit: int, lexicons: Lexicons, length: int = -1) -> bool:
+    """A carrier phrase that names a medium (not "بحسب الوزير", which names a speaker). ``length``:
+    the carrier match at ``index`` when the caller has it."""
     keys = tokens.keys
-    length = lexicons.carriers.match(keys, index, limit)
+    if length < 0:
+        length = lexicons.carriers.match(keys, index, limit)
     if not length:
         return False
     phrase = keys[index : index + length]
@@ -796,11 +866,10 @@ def _via(ctx: _Context, first: int, last: int) -> str | None:
     positions = ctx.carrier_positions
     for position in range(bisect_left(positions, first), bisect_left(positions, last)):
         index = positions[position]
-        if tokens.quoted[index] or not lexicons.carriers.match(keys, index, last):
+        length = 0 if tokens.quoted[index] else lexicons.carriers.match(keys, index, last)
+        if not length or not _is_carrier(tokens, index, last, lexicons, length):
             continue
-        if not _is_carrier(tokens, index, last, lexicons):
-            continue
-        after = index + lexicons.carriers.match(keys, index, last)
+        after = index + length
         words: list[int] = []
         while after < last and len(words) < _VIA_MAX_TOKENS and keys[after] not in _CLAUSE_PUNCTUATION:
             if tokens.is_word(after):
@@ -835,7 +904,7 @@ def _after_comma(tokens: _Tokens, subject_end: int, limit: int) -> tuple[int, in
     if subject_end < limit and keys[subject_end] in _COMMAS:
         start = subject_end + 1
         end = limit
-        while end > start and keys[end - 1] in _TRIM_PUNCTUATION | _CLAUSE_PUNCTUATION:
+        while end > start and keys[end - 1] in _TRIMMED:
             end -= 1
         if end > start:
             return tokens.display(start, end)
@@ -857,7 +926,7 @@ def _kind_of(ctx: _Context, span: tuple[int, int]) -> str:
     position = bisect_left(ctx.quote_starts, span[0])
     while position < len(doc.quotes) and doc.quotes[position].start < span[1]:
         quote = doc.quotes[position]
-        if len(doc.text[quote.inner_start : quote.inner_end].split()) >= 2:
+        if len(doc.text[quote.inner_start : quote.inner_end].split(maxsplit=1)) >= 2:
             return "mixed"
         position += 1
     stray = doc.stray_quote_marks

@@ -68,9 +68,18 @@ def load_gold(dirs: Iterable[Path]) -> list[dict[str, Any]]:
 
 
 def evaluate_sets(dirs: Sequence[Path], config_dir: Path, speakers: bool = True) -> dict[str, Any]:
-    """:func:`evaluate` per directory (named by the directory) and on all of them together."""
+    """:func:`evaluate` per directory (named by the directory), per held-out round of a directory
+    whose articles carry a ``split`` key (``gold/heldout3``: a round is scored, never tuned on),
+    and on all of them together."""
     sets = {Path(d).name: evaluate(load_gold([d]), config_dir, speakers) for d in dirs}
-    return {"sets": sets, "total": evaluate(load_gold(dirs), config_dir, speakers)}
+    splits: dict[str, Any] = {}
+    for d in dirs:
+        rounds: dict[str, list[dict[str, Any]]] = {}
+        for article in load_gold([d]):
+            if "split" in article:
+                rounds.setdefault(f"{Path(d).name}/{article['split']}", []).append(article)
+        splits.update({name: evaluate(arts, config_dir, speakers) for name, arts in sorted(rounds.items())})
+    return {"sets": sets, "splits": splits, "total": evaluate(load_gold(dirs), config_dir, speakers)}
 
 
 def evaluate(articles: Sequence[dict[str, Any]], config_dir: Path, speakers: bool = True) -> dict[str, Any]:
@@ -139,8 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     result = evaluate_sets(args.gold or GOLD_DIRS, args.config, speakers=not args.no_speakers)
-    for name, scores in (*result["sets"].items(), ("total", result["total"])):
-        _print(name, scores, errors=args.errors and name != "total")
+    for name, scores in (*result["sets"].items(), *result["splits"].items(), ("total", result["total"])):
+        _print(name, scores, errors=args.errors and name in result["sets"])
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -14,6 +14,7 @@ import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter, sub
 from pathlib import Path
 from types import MappingProxyType
 
@@ -25,6 +26,9 @@ TOPICS_FILE = "topics.toml"
 
 # (label index, weight, entry index)
 _Value = tuple[int, float, int]
+# A hit that counts: (start, label index, weight, entry index)
+_Selected = tuple[int, int, float, int]
+_START, _END = itemgetter(0), itemgetter(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +131,35 @@ def score_topics(
 ) -> list[TopicScore]:
     """:func:`tag_topics` from hits already found in the title key and ``doc.key`` (so one
     automaton pass can serve several extractors)."""
+    return _score(doc, taxonomy, _select(title_hits), _select(hits) if doc.key else [])
+
+
+def score_article(
+    doc: Document,
+    taxonomy: Taxonomy,
+    title_hits: Iterable[tuple[int, int, _Value]],
+    hits: Iterable[tuple[int, int, _Value]],
+    spans: Sequence[tuple[int, int]],
+) -> tuple[list[TopicScore], list[list[str]]]:
+    """:func:`score_topics` and :func:`topics_for_spans` together: the hits of ``doc.key`` are
+    sorted and weighed once for both."""
+    ordered = sorted(hits, key=_start_then_longest) if doc.key else []
+    selected = _select(ordered, ordered=True)
+    return (
+        _score(doc, taxonomy, _select(title_hits), selected),
+        _span_labels(doc, taxonomy, spans, ordered, selected),
+    )
+
+
+def _score(
+    doc: Document, taxonomy: Taxonomy, title: list[_Selected], body: list[_Selected]
+) -> list[TopicScore]:
     scoring = taxonomy.scoring
     evidence = [0.0] * len(taxonomy.labels)
     seen: dict[int, int] = {}  # entry -> occurrences so far (diminishing returns)
-    _accumulate(title_hits, evidence, seen, scoring.title)
-    if doc.key:
-        zones = _zones(doc, scoring)
-        _accumulate(hits, evidence, seen, scoring.body, zones)
+    _add(title, evidence, seen, scoring.title)
+    if body:
+        _add(body, evidence, seen, scoring.body, _zones(doc, scoring))
     scale = max(1.0, math.sqrt(len(doc.key) / scoring.reference_length))
     scores = []
     for label, value in zip(taxonomy.labels, evidence, strict=True):
@@ -151,7 +177,7 @@ def topics_for_span(doc: Document, taxonomy: Taxonomy, span: tuple[int, int]) ->
     window = _key_window(doc, span, [s[1] for s in doc.sentences])
     if window is None:
         return []
-    return _labels(taxonomy, taxonomy.matcher.find(doc.key, *window))
+    return _labels(taxonomy, _select(taxonomy.matcher.find(doc.key, *window)))
 
 
 def topics_for_spans(
@@ -162,23 +188,72 @@ def topics_for_spans(
 ) -> list[list[str]]:
     """:func:`topics_for_span` for many spans with one pass over the text (or none, given the
     hits of ``doc.key`` already found)."""
+    if not spans:
+        return []
     if hits is None:
-        hits = taxonomy.matcher.find(doc.key) if spans else []
-    ordered = sorted(hits)
-    starts = [h[0] for h in ordered]
-    ends = [s[1] for s in doc.sentences]
+        hits = taxonomy.matcher.find(doc.key)
+    ordered = sorted(hits, key=_start_then_longest)
+    return _span_labels(doc, taxonomy, spans, ordered, _select(ordered, ordered=True))
+
+
+def _span_labels(
+    doc: Document,
+    taxonomy: Taxonomy,
+    spans: Sequence[tuple[int, int]],
+    ordered: list[tuple[int, int, _Value]],
+    selected: list[_Selected],
+) -> list[list[str]]:
+    """Labels per span from the hits of ``doc.key`` (``ordered`` by :func:`_start_then_longest`)
+    and those the whole key keeps (``selected``). A window's own selection is the whole key's
+    cut to the window unless a hit crosses the window's edges; then it is made again."""
+    if not spans:
+        return []
+    starts = list(map(_START, ordered))
+    hit_ends = list(map(_END, ordered))
+    longest = max(map(sub, hit_ends, starts), default=0)
+
+    def crossed(position: int) -> bool:
+        """A hit starts before ``position`` and ends after it (only the last ``longest``
+        characters' hits can)."""
+        low = bisect_left(starts, position - longest)
+        return max(hit_ends[low : bisect_left(starts, position, low)], default=-1) > position
+
+    selected_starts = list(map(_START, selected))
+    sentences = doc.sentences
+    ends = list(map(_END, sentences))
     result: list[list[str]] = []
-    done: dict[tuple[int, int], list[str]] = {}  # statements often share their sentences
-    for span in spans:
-        window = _key_window(doc, span, ends)
-        if window is None:
+    # Statements often share their sentences: labels by display window, then by key window.
+    by_display: dict[tuple[int, int], list[str]] = {}
+    by_key: dict[tuple[int, int], list[str]] = {}
+    for start, end in spans:
+        if end <= start or not doc.key:
             result.append([])
             continue
-        labels = done.get(window)
+        # The sentences the span overlaps (in order and disjoint: first..last-1), and the span.
+        first = bisect_right(ends, start)
+        last = min(bisect_left(ends, end) + 1, len(sentences))
+        while last > first and sentences[last - 1][0] >= end:
+            last -= 1
+        if last > first:
+            start, end = min(start, sentences[first][0]), max(end, sentences[last - 1][1])
+        labels = by_display.get((start, end))
         if labels is None:
-            low = bisect_left(starts, window[0])
-            inside = [h for h in ordered[low : bisect_left(starts, window[1])] if h[1] <= window[1]]
-            labels = done[window] = _labels(taxonomy, inside)
+            window = _key_range(doc, (start, end))
+            if window is None:
+                labels = []
+            else:
+                labels = by_key.get(window)
+                if labels is None:
+                    if crossed(window[0]) or crossed(window[1]):
+                        low, high = bisect_left(starts, window[0]), bisect_left(starts, window[1])
+                        inside = [h for h in ordered[low:high] if h[1] <= window[1]]
+                        chosen = _select(inside, ordered=True)
+                    else:
+                        chosen = selected[
+                            bisect_left(selected_starts, window[0]) : bisect_left(selected_starts, window[1])
+                        ]
+                    labels = by_key[window] = _labels(taxonomy, chosen)
+            by_display[start, end] = labels
         result.append(list(labels))
     return result
 
@@ -186,6 +261,12 @@ def topics_for_spans(
 def _key_window(doc: Document, span: tuple[int, int], ends: Sequence[int]) -> tuple[int, int] | None:
     """The key range of the sentences that display span ``span`` overlaps (None if empty);
     ``ends`` are the sentences' end offsets."""
+    display = _display_window(doc, span, ends)
+    return None if display is None else _key_range(doc, display)
+
+
+def _display_window(doc: Document, span: tuple[int, int], ends: Sequence[int]) -> tuple[int, int] | None:
+    """The display range of the sentences that ``span`` overlaps, and of ``span`` itself."""
     start, end = span
     if end <= start or not doc.key:
         return None
@@ -197,16 +278,25 @@ def _key_window(doc: Document, span: tuple[int, int], ends: Sequence[int]) -> tu
         last -= 1
     if last > first:
         start, end = min(start, sentences[first][0]), max(end, sentences[last - 1][1])
-    key_start = doc.key_offset(start)
-    key_end = doc.key_offset(end)
+    return start, end
+
+
+def _key_range(doc: Document, display: tuple[int, int]) -> tuple[int, int] | None:
+    key_start = doc.key_offset(display[0])
+    key_end = doc.key_offset(display[1])
     return (key_start, key_end) if key_end > key_start else None
 
 
-def _labels(taxonomy: Taxonomy, hits: Iterable[tuple[int, int, _Value]]) -> list[str]:
-    evidence = [0.0] * len(taxonomy.labels)
-    _accumulate(hits, evidence, {}, 1.0)
+def _labels(taxonomy: Taxonomy, selected: list[_Selected]) -> list[str]:
+    evidence: dict[int, float] = {}
+    seen: dict[int, int] = {}
+    for _start, label, weight, entry in selected:
+        count = seen[entry] = seen.get(entry, 0) + 1
+        evidence[label] = evidence.get(label, 0.0) + weight / count
     threshold = taxonomy.scoring.sentence_evidence
-    ranked = sorted((i for i, value in enumerate(evidence) if value >= threshold), key=lambda i: -evidence[i])
+    ranked = sorted(
+        (i for i, value in evidence.items() if value >= threshold), key=lambda i: (-evidence[i], i)
+    )
     return [taxonomy.labels[i] for i in ranked]
 
 
@@ -227,21 +317,20 @@ def _zones(doc: Document, scoring: Scoring) -> tuple[list[int], list[float]]:
     return starts, factors
 
 
-def _accumulate(
-    hits: Iterable[tuple[int, int, _Value]],
-    evidence: list[float],
-    seen: dict[int, int],
-    default: float,
-    zones: tuple[list[int], list[float]] | None = None,
-) -> None:
-    """Add weighted hits to ``evidence``. A hit strictly inside a longer phrase counts only through
-    it: ``الأمن السيبراني`` is cybersecurity, not security too, and ``البرنامج النووي`` does not add
-    ``نووي`` again. Of several labels' hits on one span, each label counts its heaviest."""
-    ordered = sorted(hits, key=_start_then_longest)
-    best: dict[tuple[int, int], tuple[float, int, int]] = {}
+def _select(hits: Iterable[tuple[int, int, _Value]], ordered: bool = False) -> list[_Selected]:
+    """The hits that count, as ``(start, label, weight, entry)`` in order of start (``ordered``:
+    ``hits`` are already sorted by :func:`_start_then_longest`). A hit strictly inside a longer
+    phrase counts only through it: ``الأمن السيبراني`` is cybersecurity, not security too, and
+    ``البرنامج النووي`` does not add ``نووي`` again. Of several labels' hits on one span, each
+    label counts its heaviest. A label's hit overlapping one of the same label from an earlier
+    start is the same word again: ``النفطية`` is ``النفط`` + ية and ``نفطي`` + ة, counted once."""
+    if not ordered:
+        hits = sorted(hits, key=_start_then_longest)
+    best: dict[tuple[int, int], _Selected] = {}
+    last: dict[int, tuple[int, int]] = {}  # label -> (start, end) of its latest counted hit
     reach = -1  # furthest end of the hits that start before the current start
     group_start = group_end = -1
-    for start, end, value in ordered:
+    for start, end, value in hits:
         if start != group_start:
             if group_end > reach:
                 reach = group_end
@@ -249,13 +338,29 @@ def _accumulate(
         if reach >= end or end < group_end:
             continue
         label, weight, entry = value
+        previous = last.get(label)
+        if previous is not None and previous[0] < start < previous[1]:
+            continue
+        last[label] = (start, end)
         slot = (label, start)
         current = best.get(slot)
         # the heaviest; of equal weights the first entry, whatever order the hits came in
-        if current is None or weight > current[0] or (weight == current[0] and entry < current[1]):
-            best[slot] = (weight, entry, start)
+        if current is None or weight > current[2] or (weight == current[2] and entry < current[3]):
+            best[slot] = (start, label, weight, entry)
+    return list(best.values())
+
+
+def _add(
+    selected: Iterable[_Selected],
+    evidence: list[float],
+    seen: dict[int, int],
+    default: float,
+    zones: tuple[list[int], list[float]] | None = None,
+) -> None:
+    """Add selected hits to ``evidence``, weighted by ``zones`` (block starts, factors) or
+    ``default``, a repeated entry less each time (``seen`` counts them)."""
     starts, factors = zones if zones is not None else ((), ())
-    for (label, _start), (weight, entry, start) in best.items():
+    for start, label, weight, entry in selected:
         count = seen.get(entry, 0) + 1
         seen[entry] = count
         factor = default

@@ -54,11 +54,12 @@ def default_markers() -> BoilerplateMarkers:
         return BoilerplateMarkers()
 
 
-def strip_boilerplate(text: str, markers: BoilerplateMarkers) -> str:
-    """Drop boilerplate lines of a text that has one paragraph per line."""
+def strip_boilerplate(text: str, markers: BoilerplateMarkers, key: str | None = None) -> str:
+    """Drop boilerplate lines of a text that has one paragraph per line; ``text`` itself when none
+    is dropped. ``key`` is ``matching_key(text)`` when the caller has it already."""
     lines = text.split("\n")
     # One fold of the whole text (diacritics never hold a line break, so key lines match lines).
-    keys = matching_key(text).split("\n")
+    keys = (matching_key(text) if key is None else key).split("\n")
     kept: list[str] = []
     short_first = markers.short_first_words
     for line, raw_key in zip(lines, keys, strict=False):
@@ -72,7 +73,7 @@ def strip_boilerplate(text: str, markers: BoilerplateMarkers) -> str:
         if first and first.group() in short_first and _only_markers(key, markers.short):
             continue
         kept.append(line)
-    return "\n".join(kept)
+    return text if len(kept) == len(lines) else "\n".join(kept)
 
 
 def _only_markers(key: str, markers: tuple[str, ...]) -> bool:

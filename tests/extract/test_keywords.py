@@ -28,3 +28,18 @@ def test_limit(seed_doc: Document, stopwords: Stopwords) -> None:
 @given(body=st.text(max_size=300), title=st.text(max_size=30))
 def test_never_raises(stopwords: Stopwords, body: str, title: str) -> None:
     assert len(extract_keywords(prepare(body, title), stopwords)) <= 10
+
+
+def test_memo_does_not_change_results(seed_doc: Document, stopwords: Stopwords) -> None:
+    """Terms are memoised per process; a cold memo, a warm one and one filled by other
+    articles give the same keywords (also for a title of words seen only there)."""
+    from pipeline.extract import keywords
+
+    doc = prepare(seed_doc.text, "بوتين وبايدن يبحثان الاستقرار الاستراتيجي")
+    keywords._MEMOS.clear()
+    cold = extract_keywords(doc, stopwords)
+    assert extract_keywords(doc, stopwords) == cold
+    keywords._MEMOS.clear()
+    extract_keywords(prepare("وبوتين بوتين والأمن بالأمن للأمن، السيبراني. " * 3), stopwords)
+    assert extract_keywords(doc, stopwords) == cold
+    assert "الاستقرار الاستراتيجي" in cold

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.extract.lexicon import Lexicons, load_lexicons
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.lexicon import Lexicons, load_lexicons, phrase_set
 
 
 def test_verb_forms_take_prefixes_and_endings(lexicons: Lexicons) -> None:
@@ -35,3 +38,23 @@ def test_lexicons_are_immutable(lexicons: Lexicons) -> None:
     except TypeError:
         return
     raise AssertionError("triggers must be read-only")
+
+
+_WORDS = ["في", "بيان", "له", "وفق", "ما", "اوردته", "قال"]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4), max_size=12),
+    st.lists(st.sampled_from(_WORDS), max_size=8),
+    st.integers(0, 8),
+    st.one_of(st.none(), st.integers(0, 9)),
+)
+def test_a_phrase_match_is_the_longest_phrase_that_fits(
+    phrases: list[list[str]], tokens: list[str], index: int, end: int | None
+) -> None:
+    found = phrase_set(" ".join(phrase) for phrase in phrases)
+    stop = len(tokens) if end is None else min(end, len(tokens))
+    fitting = [len(p) for p in phrases if index + len(p) <= stop and tokens[index : index + len(p)] == p]
+    assert found.match(tokens, index, end) == max(fitting, default=0)
+    assert (tokens[index] in found) == ([tokens[index]] in phrases) if index < len(tokens) else True

@@ -5,8 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.lexicon import Lexicons
+from pipeline.extract.lexicon import Lexicons, load_lexicons
+from pipeline.extract.quality import GOLD_DIR, load_gold
 from pipeline.extract.statements import (
+    _MENTION_MEMO_MAX,
     MAX_TEXT_CHARS,
     Statement,
     _extract,
@@ -16,6 +18,7 @@ from pipeline.extract.statements import (
 )
 from pipeline.text.normalize import matching_key
 from pipeline.text.prepare import prepare
+from tests.extract.conftest import CONFIG
 
 
 def extract(text: str, lexicons: Lexicons) -> list[Statement]:
@@ -207,3 +210,23 @@ def test_tokens_fold_to_the_key_and_map_back_exactly(text: str) -> None:
         assert key
         assert matching_key(doc.text[start:end]) in (key, "")  # a lone diacritic keeps itself
         assert not doc.text[start].isspace() and not doc.text[end - 1].isspace()
+
+
+def test_phrases_parsed_in_earlier_articles_change_nothing(lexicons: Lexicons) -> None:
+    """Speaker phrases are parsed once per lexicons, across articles: an article extracts the same
+    after every other gold article as with lexicons that have seen nothing."""
+    docs = [prepare(article.text, article.title) for article in load_gold(GOLD_DIR)]
+    for doc in docs:  # every phrase of every article is in the memo now
+        extract_statements(doc, lexicons)
+    assert lexicons.mention_memo
+    for doc in docs:
+        fresh = load_lexicons(CONFIG)
+        assert extract_statements(doc, lexicons) == extract_statements(doc, fresh)
+
+
+def test_the_phrase_memo_stays_bounded() -> None:
+    fresh = load_lexicons(CONFIG)
+    fresh.mention_memo.update({("filler", number): None for number in range(_MENTION_MEMO_MAX)})
+    statements = extract_statements(prepare("وقال وزير الخارجية سامح شكري: «لن نفرط في حقوقنا»."), fresh)
+    assert statements and statements[0].speaker.name == "سامح شكري"
+    assert 0 < len(fresh.mention_memo) <= _MENTION_MEMO_MAX

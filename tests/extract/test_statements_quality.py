@@ -10,13 +10,17 @@ from pipeline.extract.speakers import SPEAKER_TYPES
 from pipeline.text.prepare import prepare
 
 # A little under what the extractor reaches (see `make quality`); CI fails on a regression.
-# Scores over the whole set (development + held-out articles): F1 0.99, speaker 0.92, exact 0.98.
+# Scores over the whole set (development + held-out articles): F1 0.98, speaker 0.98, exact 0.98.
 F1_FLOOR = 0.96
-SPEAKER_FLOOR = 0.89
+SPEAKER_FLOOR = 0.95
 EXACT_SPAN_FLOOR = 0.95
-# The held-out rounds alone (101-104 and 201-206): F1 0.98, speaker 0.80.
+# The held-out rounds together (101-104, 201-206, 301-309): F1 0.97, speaker 0.96.
 HELDOUT_F1_FLOOR = 0.94
-HELDOUT_SPEAKER_FLOOR = 0.76
+HELDOUT_SPEAKER_FLOOR = 0.93
+# The 3xx round alone (written before the third round of speaker work): untuned F1 0.95, speaker
+# 0.51; after it F1 0.95, speaker 0.94.
+HELDOUT3_F1_FLOOR = 0.93
+HELDOUT3_SPEAKER_FLOOR = 0.91
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +54,15 @@ def test_extractor_scores_stay_above_the_floors(gold: list[GoldArticle], lexicon
     assert scores["speaker_accuracy"] >= SPEAKER_FLOOR, scores
     assert scores["exact_span_rate"] >= EXACT_SPAN_FLOOR, scores
     heldout = Counts()
-    for name, counts in split_totals(gold, per_article).items():
+    splits = split_totals(gold, per_article)
+    for name, counts in splits.items():
         if name.startswith("heldout"):
             heldout.add(counts)
     held = heldout.scores()
-    assert heldout.gold >= 70, "the held-out rounds are part of the gold set"
+    assert heldout.gold >= 150, "the held-out rounds are part of the gold set"
     assert held["f1"] >= HELDOUT_F1_FLOOR, held
     assert held["speaker_accuracy"] >= HELDOUT_SPEAKER_FLOOR, held
+    third = splits["heldout3"]
+    assert third.gold >= 80, "the 3xx round is part of the gold set"
+    assert third.scores()["f1"] >= HELDOUT3_F1_FLOOR, third.scores()
+    assert third.scores()["speaker_accuracy"] >= HELDOUT3_SPEAKER_FLOOR, third.scores()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.text.normalize import matching_key
+from pipeline.text.normalize import fold, matching_key
 from pipeline.text.prepare import prepare
 
 article_text = st.text(
@@ -38,3 +38,12 @@ def test_blocks_sentences_and_quotes_lie_inside_the_text(body: str) -> None:
 def test_preparing_display_text_again_changes_nothing(body: str) -> None:
     doc = prepare(body)
     assert prepare(doc.text).text == doc.text
+
+
+def test_boilerplate_lines_are_dropped_and_the_key_follows_the_kept_text() -> None:
+    body = "شارك: فيسبوك تويتر\nقالَ الوزير إن «الاتفاق مهم».\nكلمات دلالية\nروسيا"
+    doc = prepare(body)
+    assert doc.text == "قالَ الوزير إن «الاتفاق مهم»."
+    assert doc.key == matching_key(doc.text)
+    assert list(doc.key_map) == list(fold(doc.text)[1])
+    assert prepare("قالَ الوزير إن «الاتفاق مهم».").key == doc.key
