@@ -13,12 +13,12 @@ from pipeline import topics
 from pipeline.enrich import Article, Resources, enrichment
 from pipeline.identity import stable_id
 from pipeline.models import (
+    STATEMENT_SCHEMA,
+    TOPIC_SCHEMA,
     CleanArticle,
     DeadLetter,
     EventError,
     RawArticle,
-    StatementEvent,
-    TopicEvent,
     decode,
     decode_object,
     encode,
@@ -29,7 +29,7 @@ from pipeline.text.boilerplate import default_markers, strip_boilerplate
 from pipeline.text.clean import clean_display
 from pipeline.text.document import Document
 from pipeline.text.language import arabic_share
-from pipeline.text.prepare import from_clean
+from pipeline.text.prepare import from_clean, prepare
 
 CLEAN = "clean"
 ENRICH = "enrich"
@@ -105,17 +105,26 @@ def clean_text(body: str, title: str = "") -> tuple[str, str]:
 
 def clean(key: bytes | None, value: bytes | None, limits: Limits) -> Cleaned:
     """Validate a news.raw message and clean its text; EventError says why it is refused."""
+    return _clean(key, value, limits, segment=False)[0]
+
+
+def _clean(
+    key: bytes | None, value: bytes | None, limits: Limits, *, segment: bool
+) -> tuple[Cleaned, Document | None]:
+    """``clean``, and with ``segment`` the cleaned text's Document too (``prepare`` shares its work
+    between cleaning and segmenting: cheaper than cleaning, then segmenting the clean text)."""
     _check_message_size(value, limits)
     obj = decode_object(value)
     if obj.get("id") in (None, ""):
         obj["id"] = _id_from(key, obj)
     raw = validate(RawArticle, obj)
     _check_text(raw.text, limits)
-    text, title = clean_text(raw.text, raw.title)
+    doc = prepare(raw.text, raw.title) if segment else None
+    text, title = (doc.text, doc.title) if doc is not None else clean_text(raw.text, raw.title)
     if not text:
         raise EventError("empty article: no text left after cleaning")
     _check_arabic(text)
-    return Cleaned(
+    article = Cleaned(
         id=raw.id,
         text=text,
         url=raw.url,
@@ -124,6 +133,7 @@ def clean(key: bytes | None, value: bytes | None, limits: Limits) -> Cleaned:
         published=raw.published,
         revision=raw.revision,
     )
+    return article, doc
 
 
 def _clean_output(article: Cleaned) -> Output:
@@ -152,12 +162,12 @@ def clean_enrich_stage(
     key: bytes | None, value: bytes | None, limits: Limits, resources: Resources
 ) -> list[Output]:
     """news.raw -> everything: the enrich stage's outputs (``downstream``), then news.clean marked
-    with ENRICHED_HEADER. One pass saves a Kafka hop, a decode, a segmentation and the Arabic check.
+    with ENRICHED_HEADER. One pass saves a Kafka hop, a decode, a second fold and the Arabic check.
 
     The news.clean event is the same either way. When enriching it fails, it goes out unmarked and
     the enrich agent meets the failure itself: its dead letter is the one it always wrote.
     """
-    article = clean(key, value, limits)
+    article, doc = _clean(key, value, limits, segment=True)
     cleaned = _clean_output(article)
     try:
         # The enrich stage's guards that the clean stage did not already apply to this very text.
@@ -165,10 +175,12 @@ def clean_enrich_stage(
         _check_text(article.text, limits)
         if not article.text.strip(_BLANK):
             raise EventError("empty article: no text (only blanks or control characters)")
-        outputs = _enrich_outputs(article, from_clean(article.text, article.title), resources)
+        assert doc is not None
+        outputs = _enrich_outputs(article, doc, resources, downstream=True)
     except Exception:  # any failure is the enrich agent's to report, as it was before
         return [cleaned]
-    return [*(replace(out, downstream=True) for out in outputs), replace(cleaned, headers=_MARK)]
+    outputs.append(replace(cleaned, headers=_MARK))
+    return outputs
 
 
 def already_enriched(headers: Iterable[tuple[str, bytes]] | Mapping[str, bytes] | None) -> bool:
@@ -210,48 +222,48 @@ def enrich_stage(
     return _enrich_outputs(article, from_clean(article.text, article.title), resources)
 
 
-def _enrich_outputs(article: Article, doc: Document, resources: Resources) -> list[Output]:
+def _enrich_outputs(
+    article: Article, doc: Document, resources: Resources, *, downstream: bool = False
+) -> list[Output]:
     enriched = enrichment(article, resources, doc)
     article_key = article.id.encode()
-    outputs = [Output(topics.ENRICHED, article_key, encode(enriched))]
-    # Events are built as JSON objects (fields_of), not records: ~25 records per article cost more
-    # than the JSON they encode to. tests/test_stages.py checks each equals its record's encoding.
+    outputs = [Output(topics.ENRICHED, article_key, encode(enriched), downstream=downstream)]
+    # Events are built as literal JSON objects in their records' field order (StatementEvent,
+    # TopicEvent), not records: ~25 records per article cost more than the JSON they encode to.
+    # tests/test_stages.py checks the bytes equal each record's own encoding on the gold set.
+    title = enriched["title"]
     for statement in enriched["statements"]:
-        event = fields_of(
-            StatementEvent,
-            {
-                "id": statement["id"],
-                "article_id": article.id,
-                "speaker": statement["speaker"],
-                "verb": statement["verb"],
-                "kind": statement["kind"],
-                "text": statement["text"],
-                "span": statement["span"],
-                "via": statement["via"],
-                "topics": statement["topics"],
-                "url": article.url,
-                "title": enriched["title"],
-                "published": article.published,
-                "revision": article.revision,
-            },
-        )
-        outputs.append(Output(topics.STATEMENTS, article_key, encode(event)))
+        event = {
+            "id": statement["id"],
+            "article_id": article.id,
+            "speaker": statement["speaker"],
+            "verb": statement["verb"],
+            "kind": statement["kind"],
+            "text": statement["text"],
+            "span": statement["span"],
+            "schema": STATEMENT_SCHEMA,
+            "via": statement["via"],
+            "topics": statement["topics"],
+            "url": article.url,
+            "title": title,
+            "published": article.published,
+            "revision": article.revision,
+        }
+        outputs.append(Output(topics.STATEMENTS, article_key, encode(event), downstream=downstream))
     for topic in enriched["topics"]:
         label = topic["label"]
-        event = fields_of(
-            TopicEvent,
-            {
-                "label": label,
-                "score": topic["score"],
-                "article_id": article.id,
-                "url": article.url,
-                "title": enriched["title"],
-                "published": article.published,
-                "statements": [st["id"] for st in enriched["statements"] if label in st["topics"]],
-                "revision": article.revision,
-            },
-        )
-        outputs.append(Output(topics.TOPICS, label.encode(), encode(event)))
+        event = {
+            "label": label,
+            "score": topic["score"],
+            "article_id": article.id,
+            "schema": TOPIC_SCHEMA,
+            "url": article.url,
+            "title": title,
+            "published": article.published,
+            "statements": [st["id"] for st in enriched["statements"] if label in st["topics"]],
+            "revision": article.revision,
+        }
+        outputs.append(Output(topics.TOPICS, label.encode(), encode(event), downstream=downstream))
     return outputs
 
 
