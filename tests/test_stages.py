@@ -251,6 +251,15 @@ def test_one_pass_makes_what_the_two_stages_make(path: Path, resources: Resource
     ]
 
 
+def test_one_pass_on_markup_that_a_second_cleaning_would_change(resources: Resources) -> None:
+    raw = _raw("قال الوزير <\u200fb< إن الوضع مستقر a> وأضاف أن الحكومة تعمل", title="عنوان <b>الخبر</b>")
+    (cleaned,) = clean_stage(b"a1", raw, LIMITS)
+    two = enrich_stage(cleaned.key, cleaned.value, resources, LIMITS)
+    *one, marked = clean_enrich_stage(b"a1", raw, LIMITS, resources)
+    assert marked.value == cleaned.value
+    assert [_without_clock(o.value) for o in one] == [_without_clock(o.value) for o in two]
+
+
 def test_one_pass_leaves_an_article_it_cannot_enrich_to_the_enrich_agent(resources: Resources) -> None:
     # Resources that make enrichment fail (as a bug in the core would): only news.clean goes out,
     # unmarked, so the enrich agent tries it and dead-letters it under its own name.
