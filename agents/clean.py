@@ -6,11 +6,11 @@ from functools import partial
 
 import faust
 
-from agents.loop import run_stage
+from agents.loop import Stage, run_stage
 from pipeline.app import PipelineTopics
 from pipeline.enrich import Resources
 from pipeline.lag.agentstats import StageMetrics
-from pipeline.stages import CLEAN, Limits, clean_enrich_stage
+from pipeline.stages import CLEAN, Limits, clean_enrich_stage, clean_stage
 
 
 def register(
@@ -20,11 +20,18 @@ def register(
     limits: Limits,
     metrics: StageMetrics | None = None,
     enrich_metrics: StageMetrics | None = None,
+    *,
+    one_pass: bool = True,
 ) -> None:
     # Cleaning and enriching in one pass: the article's bytes are decoded, segmented and checked once,
     # and its enrichment is out one Kafka hop sooner. The news.clean event still goes out (marked, so
     # the enrich agent passes it by); see pipeline.stages.clean_enrich_stage.
-    handler = partial(clean_enrich_stage, limits=limits, resources=resources)
+    # With one_pass off (settings.one_pass) the two agents are separate hops, as the design card draws.
+    handler: Stage = (
+        partial(clean_enrich_stage, limits=limits, resources=resources)
+        if one_pass
+        else partial(clean_stage, limits=limits)
+    )
 
     # concurrency=1: faust-streaming can commit past unfinished events with more (upstream #606).
     @app.agent(topics.raw, name=CLEAN, concurrency=1)

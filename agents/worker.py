@@ -19,7 +19,15 @@ def build_app(settings: Settings) -> faust.App:
     monitor = Monitor(settings)
     limits = Limits(max_article_bytes=settings.max_article_bytes)
     resources = Resources.load(settings.config_dir)
-    clean.register(app, topics, resources, limits, monitor.stage(CLEAN), monitor.stage(ENRICH))
+    clean.register(
+        app,
+        topics,
+        resources,
+        limits,
+        monitor.stage(CLEAN),
+        monitor.stage(ENRICH),
+        one_pass=settings.one_pass,
+    )
     enrich.register(app, topics, resources, limits, monitor.stage(ENRICH))
     # Lag sampling, /metrics and the dashboard ride on the worker's own web server.
     app.service(sampler_for(monitor))

@@ -21,6 +21,8 @@ DEFAULTS_FILE = PROJECT_ROOT / "config" / "naba.toml"
 ENV_PREFIX = "NABA_"
 _SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 _SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
 _LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
@@ -45,6 +47,7 @@ class Settings:
     heartbeat_interval: float = 1.0
     broker_wait: float = 0.0
     max_article_bytes: int = 2_000_000
+    one_pass: bool = True
     log_level: str = "info"
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = "PLAIN"
@@ -129,6 +132,13 @@ def _coerce(key: str, value: Any, source: str, base: Path) -> Any:
     """Turn a TOML or environment value into the field's type, or say what is wrong."""
     kind = str(_FIELDS[key].type)
     invalid = SettingsError(f"setting '{key}' from {source}: {value!r} is not a valid {kind}")
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise invalid
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise invalid
     try:

@@ -62,3 +62,23 @@ async def _read_until_enriched(
         # A grace period: a second enrichment of either article would arrive within it.
         records.extend(await reader.read(timeout_ms=3000))
         return records
+
+
+def test_with_one_pass_off_the_enrich_agent_enriches_every_article(
+    settings: Settings, settings_env: dict[str, str], tmp_path: Path
+) -> None:
+    ensure_topics(settings)
+    raw = RawArticle(id="two-hops", text=SEED.read_text(encoding="utf-8"), feed="test")
+    log = tmp_path / "worker.log"
+    worker = start_worker({**settings_env, "NABA_ONE_PASS": "false"}, log)
+    try:
+        asyncio.run(produce(settings, topics.RAW, [(b"two-hops", encode(raw))]))
+        records = asyncio.run(_read_until_enriched(settings, {"two-hops"}, log))
+    finally:
+        stop_worker(worker)
+
+    (clean,) = [r for r in records if r.topic == topics.CLEAN]
+    assert not already_enriched(clean.headers)  # a plain news.clean event: the enrich agent's work
+    enriched = [orjson.loads(r.value) for r in records if r.topic == topics.ENRICHED]
+    assert [article["id"] for article in enriched] == ["two-hops"]
+    assert enriched[0]["statements"]
