@@ -48,6 +48,7 @@ class Settings:
     broker_wait: float = 0.0
     max_article_bytes: int = 2_000_000
     one_pass: bool = True
+    stop_grace: float = 20.0
     log_level: str = "info"
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = "PLAIN"
@@ -61,6 +62,7 @@ class Settings:
         _check(1 <= self.partitions <= 10_000, "partitions", "must be between 1 and 10000")
         _check(self.replication_factor >= 1, "replication_factor", "must be at least 1")
         _check(self.session_timeout > 0, "session_timeout", "must be positive")
+        _check(self.stop_grace > 0, "stop_grace", "must be positive")
         _check(self.rebalance_timeout > 0, "rebalance_timeout", "must be positive")
         _check(self.heartbeat_interval > 0, "heartbeat_interval", "must be positive")
         _check(self.broker_wait >= 0, "broker_wait", "must be zero or positive (seconds)")
