@@ -10,7 +10,7 @@ from agents.loop import run_stage
 from pipeline.app import PipelineTopics
 from pipeline.enrich import Resources
 from pipeline.lag.agentstats import StageMetrics
-from pipeline.stages import ENRICH, Limits, enrich_stage
+from pipeline.stages import ENRICH, Limits, already_enriched, enrich_stage
 
 
 def register(
@@ -24,4 +24,10 @@ def register(
 
     @app.agent(topics.clean, name=ENRICH, concurrency=1)
     async def enrich(stream: faust.StreamT[bytes]) -> None:
-        await run_stage(stream, ENRICH, handler, topics, metrics)
+        # Events the clean agent enriched itself are passed by; any other (another producer's, a
+        # replayed dead letter, one the clean agent could not enrich) is enriched here.
+        await run_stage(stream, ENRICH, handler, topics, metrics, skip=_enriched)
+
+
+def _enriched(message: faust.types.Message) -> bool:
+    return already_enriched(message.headers)

@@ -182,9 +182,35 @@ async def _records(
                     done[tp] = record.offset + 1
             if committing and done:
                 await _commit(reader, done)
+            elif ends is None and not committing:
+                await _restart_emptied_logs(reader)
     finally:
         if committing and done:
             await _commit(reader, done)
+
+
+async def _restart_emptied_logs(reader: AIOKafkaConsumer) -> None:
+    """Read a partition from its beginning again when its log now ends before our position.
+
+    A broker that lost its logs (the embedded one keeps them in memory: a restart empties every
+    topic) starts each partition again at offset 0. Kafka answers a fetch beyond the log end with
+    OFFSET_OUT_OF_RANGE and the client resets; the embedded broker answers with nothing, so a reader
+    would wait at its old position while the new log's first records went by unread. Every record of
+    the new log is new to us: read it from the start. (A group reader needs none of this: the broker
+    forgot the group too, and re-joining starts from the beginning.)
+    """
+    emptied = []
+    for tp in reader.assignment():
+        high = reader.highwater(tp)  # from the latest Fetch response for tp
+        if high is not None and high < await reader.position(tp):
+            emptied.append(tp)
+    if emptied:
+        log.warning(
+            "%s: the log ends before the offset already read (the broker lost it, e.g. a restarted "
+            "embedded broker); reading it from the beginning",
+            ", ".join(f"{tp.topic}[{tp.partition}]" for tp in sorted(emptied)),
+        )
+        await reader.seek_to_beginning(*emptied)
 
 
 async def _at_end(reader: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:

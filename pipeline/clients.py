@@ -23,7 +23,7 @@ def producer(settings: Settings, **options: Any) -> AIOKafkaProducer:
     """An acks=all producer; no idempotence/transactions (the embedded broker has neither)."""
     return AIOKafkaProducer(
         bootstrap_servers=settings.bootstrap,
-        client_id=f"{settings.app_id}-producer",
+        client_id=options.pop("client_id", f"{settings.app_id}-producer"),
         acks="all",
         linger_ms=options.pop("linger_ms", 5),
         max_request_size=options.pop("max_request_size", max_message_bytes(settings)),
@@ -36,7 +36,7 @@ def consumer(settings: Settings, **options: Any) -> AIOKafkaConsumer:
     """A consumer without a group unless ``group_id`` is given (manual assignment starts at once)."""
     return AIOKafkaConsumer(
         bootstrap_servers=settings.bootstrap,
-        client_id=f"{settings.app_id}-consumer",
+        client_id=options.pop("client_id", f"{settings.app_id}-consumer"),
         enable_auto_commit=options.pop("enable_auto_commit", False),
         auto_offset_reset=options.pop("auto_offset_reset", "earliest"),
         **settings.kafka_client_options(),

@@ -47,25 +47,30 @@ def to_millis(moment: datetime) -> int:
 
 
 async def true_ends(
-    consumer: AIOKafkaConsumer, partitions: list[TopicPartition]
+    consumer: AIOKafkaConsumer, partitions: list[TopicPartition], timeout: float = END_TIMEOUT
 ) -> dict[TopicPartition, int]:
-    """The high watermark of each assigned partition, read from a first fetch near the end.
+    """The high watermark of each assigned partition, as a Fetch response sent after this call says.
 
-    Leaves the consumer's positions near the end: callers seek where they want to read afterwards.
-    Records fetched here are discarded.
+    Seeks to the ListOffsets answer (exact on Kafka, at most one batch short on Tansu), fetches once
+    and takes the watermark from that response. Leaves the positions near the end (callers seek where
+    they want to read afterwards); records fetched here are discarded. The partitions must not be paused.
     """
     if not partitions:
         return {}
-    await consumer.seek_to_end(*partitions)  # near the end on Tansu, exact on Kafka: a short fetch
-    deadline = time.monotonic() + END_TIMEOUT
+    ends = await consumer.end_offsets(partitions)  # a lower bound on Tansu, exact on Kafka
+    asked = int(time.time() * 1000)
+    for tp in partitions:
+        consumer.seek(tp, ends[tp])
+    deadline = time.monotonic() + timeout
     while True:
-        ends = {tp: consumer.highwater(tp) for tp in partitions}
-        if all(end is not None for end in ends.values()):
-            return {tp: int(end) for tp, end in ends.items() if end is not None}
-        if time.monotonic() > deadline:
-            missing = sorted(f"{tp.topic}[{tp.partition}]" for tp, end in ends.items() if end is None)
-            raise OffsetError(f"no fetch answer for {', '.join(missing)} within {END_TIMEOUT:.0f} s")
         await consumer.getmany(*partitions, timeout_ms=100)
+        stale = [tp for tp in partitions if (consumer.last_poll_timestamp(tp) or 0) < asked]
+        if not stale:
+            break
+        if time.monotonic() > deadline:
+            missing = sorted(f"{tp.topic}[{tp.partition}]" for tp in stale)
+            raise OffsetError(f"no fetch answer for {', '.join(missing)} within {timeout:.0f} s")
+    return {tp: max(ends[tp], consumer.highwater(tp) or 0) for tp in partitions}
 
 
 async def offsets_at(

@@ -38,9 +38,13 @@ SPEAKER_TITLES_FILE = "lexicons/titles.txt"
 HEADS_FILE = "lexicons/organization_heads.txt"
 # Outlets named by a common word (الشروق, الرأي): an organisation only between quotation marks.
 OUTLETS_FILE = "lexicons/outlets.txt"
+# Nouns of regions before a place's name (ولاية تيرس زمور, وادي حضرموت).
+REGIONS_FILE = "lexicons/region_nouns.txt"
+# Words that end outlets' names (السومرية نيوز, المصدر أونلاين).
+OUTLET_SUFFIXES_FILE = "lexicons/outlet_suffixes.txt"
 
 # Matcher values: (kind, index). Kinds (a month's index is its number):
-_NAME, _TITLE, _HEAD, _DEFINITE_HEAD, _MONTH = 0, 1, 2, 3, 4
+_NAME, _TITLE, _HEAD, _DEFINITE_HEAD, _MONTH, _REGION, _DEFINITE_REGION, _OUTLET_SUFFIX = range(8)
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|\n|[^\w\s]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -48,9 +52,14 @@ _STRIP_DIACRITICS = dict.fromkeys(map(ord, DIACRITICS))
 # Words between a title and the name that take one object: "السفير لدى واشنطن ...".
 _PREPOSITIONS = frozenset(("لدي", "في", "باسم", "عن", "من", "داخل"))
 # Name particles after which a word with the article still belongs to the name.
-_CONNECTORS = frozenset(("عبد", "ابو", "ابي", "ابن", "بن", "بنت", "ال", "ذو", "نور", "سيف", "شمس"))
+# Mauritanian patronymics: محمد ولد أحمد سالم, مريم منت أحمد ("ولد" is also "was born": ولد في).
+_SON_OF = frozenset(("ولد", "منت"))
+_CONNECTORS = frozenset(("عبد", "ابو", "ابي", "ابن", "بن", "بنت", "ال", "ذو", "نور", "سيف", "شمس", *_SON_OF))
 _MAX_NAME_TOKENS = 3
-_PATRONYMICS = frozenset(("بن", "ابن", "بنت"))
+# Second words of compound given names (حسام الدين, سيف الإسلام).
+_COMPOUND_SECONDS = frozenset(("الدين", "الاسلام"))
+_GIVEN_NAME_STARTS = frozenset(("عبد", "ابو", "ابي"))
+_PATRONYMICS = frozenset(("بن", "ابن", "بنت", *_SON_OF))
 # Nouns a title's modifiers use that never start a name (وزير الطاقة في حكومة ...، مدير الغابات
 # لولاية الطارف).
 _MODIFIER_NOUNS = frozenset(
@@ -59,7 +68,7 @@ _MODIFIER_NOUNS = frozenset(
 # A stopword after folding that is a name when written with ي (علي), not ى (على).
 _NAME_NOT_PREPOSITION = frozenset(("علي",))
 _FUTURE = ("سي", "ست", "سن")
-_MAX_ORG_WORDS = 3
+_MAX_ORG_WORDS = 4  # words after the head noun, a complement (لكرة القدم) counting two
 _MAX_SKIP = 8
 _FEW_NAMES = 8
 
@@ -86,6 +95,7 @@ class Gazetteer:
     # Folded names written with a final ة: the key folds ة to ه, so "زواره" (his visitors)
     # would read as زوارة; the display text tells them apart.
     ta_marbuta: frozenset[str] = frozenset()
+    region_marks: tuple[str, ...] = ()  # region noun index -> "", "?" or "=" (region_nouns.txt)
 
 
 def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gazetteer:
@@ -142,16 +152,31 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
     proper: set[int] = set()
     head_words: set[str] = set()
     for i, line in enumerate(read_lines(config_dir / HEADS_FILE)):
-        head = line[0].rstrip("+").strip()
+        head = line[0].rstrip("+-").strip()
         if line[0].endswith("+"):
             proper.add(i)
-        entries.append((head, (_HEAD, i)))
+        if not line[0].endswith("-"):  # "-": with the article only (الإدارة العامة للجمارك)
+            entries.append((head, (_HEAD, i)))
         entries.append(("ال" + head, (_DEFINITE_HEAD, i)))
         title_words.update(matching_key(head).split())
         head_words.add(matching_key(head))
     for line in read_lines(config_dir / MONTHS_FILE):
         if line[0].isdigit() and 1 <= int(line[0]) <= 12:
             entries.extend((name, (_MONTH, int(line[0]))) for name in line[1:])
+    region_marks: list[str] = []
+    for line in read_lines(config_dir / REGIONS_FILE) if (config_dir / REGIONS_FILE).exists() else ():
+        noun, _, mark = line[0].partition(" ")
+        entries += [
+            (noun, (_REGION, len(region_marks))),
+            ("ال" + noun, (_DEFINITE_REGION, len(region_marks))),
+        ]
+        region_marks.append(mark.strip())
+    suffixes = config_dir / OUTLET_SUFFIXES_FILE
+    entries += [
+        (form, (_OUTLET_SUFFIX, 0))
+        for line in (read_lines(suffixes) if suffixes.exists() else ())
+        for form in line
+    ]
     return Gazetteer(
         matcher=Matcher(entries),
         canon=tuple(canon),
@@ -163,6 +188,7 @@ def load_gazetteer(config_dir: Path, stopwords: Stopwords | None = None) -> Gaze
         stopwords=stopwords,
         entries=tuple(entries),
         ta_marbuta=frozenset(ta_marbuta - plain_ha),
+        region_marks=tuple(region_marks),
     )
 
 
@@ -267,6 +293,8 @@ def entities_from_hits(
     names: list[tuple[int, int, int]] = []
     triggers: list[tuple[int, int, int, int]] = []
     months: list[tuple[int, int, int]] = []
+    regions: list[tuple[int, int, int, int]] = []
+    outlets: list[tuple[int, int]] = []
     ta_marbuta = gazetteer.ta_marbuta
     for start, end, (kind, index) in hits:
         if kind == _NAME:
@@ -275,15 +303,28 @@ def entities_from_hits(
             names.append((start, end, index))
         elif kind == _MONTH:
             months.append((start, end, index))
+        elif kind == _OUTLET_SUFFIX:
+            outlets.append((start, end))
+        elif kind >= _REGION:
+            regions.append((start, end, kind, index))
         else:
             triggers.append((start, end, kind, index))
     starts = _resolve(names, len(key))
+    places = _regions(doc, regions, gazetteer, starts)
+    named_outlets = _outlets(key, outlets, gazetteer, starts)
     found = _patterns(key, triggers, gazetteer, starts, collector)
     for start, end, index in starts.values():
         entity_type, canonical = gazetteer.canon[index]
         collector.add(entity_type, canonical, start, end, index=index)
+    for start, end, name in places:
+        if collector.free(start, end):
+            collector.add(LOCATION, name, start, end)
+    for start, end in named_outlets:
+        if collector.free(start, end):
+            collector.add(ORGANIZATION, collector.display(start, end), start, end)
     for entity_type, name, f_start, f_end in found:
-        collector.add(entity_type, name, f_start, f_end)
+        if entity_type != PERSON or collector.free(f_start, f_end):  # not a region's name
+            collector.add(entity_type, name, f_start, f_end)
     if doc.title:
         title, title_map = fold(doc.title)
         in_title = [(s, e, v[1]) for s, e, v in title_hits if v[0] == _NAME]
@@ -332,6 +373,129 @@ def _resolve(names: list[tuple[int, int, int]], length: int) -> dict[int, tuple[
     return dict(sorted(starts.items()))
 
 
+# Compass adjectives that make a region noun with the article a name (المنطقة الشرقية).
+_COMPASS = frozenset(matching_key(w) for w in ("الشرقية", "الغربية", "الشمالية", "الجنوبية", "الوسطى"))
+_MAX_REGION_WORDS = 3
+_DIRECTIONS = frozenset(("شمال", "جنوب", "شرق", "غرب", "وسط", "شرقي", "غربي", "شمالي", "جنوبي"))
+
+
+def _regions(
+    doc: Document,
+    regions: list[tuple[int, int, int, int]],
+    gazetteer: Gazetteer,
+    starts: dict[int, tuple[int, int, int]],
+) -> list[tuple[int, int, str]]:
+    """Places named with a region noun, as ``(start, end, name)``: a compass adjective after the
+    noun with the article (المحافظة الشمالية), or one to three name words after the noun without
+    it (ولاية تيرس زمور → تيرس زمور; جهة فاس مكناس → فاس مكناس; وادي حضرموت keeps its noun). A
+    known place read into a longer name is no mention of its own there (``starts`` loses it)."""
+    key = doc.key
+    places: list[tuple[int, int, str]] = []
+    nouns = {start for start, _, _, _ in regions}  # another region noun starts another name
+    for start, end, kind, index in regions:
+        if start in starts or (places and start < places[-1][1]):
+            continue
+        token = _tokens(key, end)
+        if token is None or key[end : token[0]] != " ":
+            continue
+        if kind == _DEFINITE_REGION:
+            if key[token[0] : token[1]] in _COMPASS and token[0] not in starts:
+                places.append((start, token[1], _display(doc, start, token[1])))
+            continue
+        mark = gazetteer.region_marks[index]
+        words: list[tuple[int, int, bool]] = []  # (start, end, known place)
+        position = end
+        while len(words) < _MAX_REGION_WORDS and (token := _tokens(key, position)) is not None:
+            s, e = token
+            known = starts.get(s)
+            if known is not None:
+                if gazetteer.canon[known[2]][0] != LOCATION:
+                    break
+                words.append((s, known[1], True))
+            elif (
+                (not words and mark == "?")
+                or (words and words[-1][2] and mark != "?")  # ولاية صفاقس جنوب ...: the place ends
+                or (words and key[s] == "و")  # ولاية أدرار وتمنراست: a second place
+                or s in nouns
+                or not _place_word(doc, s, e, gazetteer, compound=mark == "?")
+            ):
+                break
+            else:
+                words.append((s, e, False))
+            position = words[-1][1]
+        unknown = sum(not w[2] for w in words)
+        if not words or (len(words) == 1 and not unknown and mark != "="):
+            continue  # ولاية الخرطوم: the gazetteer's name is the mention
+        first = start if mark == "=" else words[0][0]
+        places.append((first, words[-1][1], _display(doc, first, words[-1][1])))
+        for s, _, known_place in words:
+            if known_place:
+                starts.pop(s)
+    return places
+
+
+def _outlets(
+    key: str, suffixes: list[tuple[int, int]], gazetteer: Gazetteer, starts: dict[int, tuple[int, int, int]]
+) -> list[tuple[int, int]]:
+    """Outlets named by a word and a suffix (السومرية نيوز), as key spans; a known name that is
+    the word (مصر نيوز) is no mention of its own there."""
+    spans = []
+    for start, end in suffixes:
+        before = key[:start].rstrip(" ")
+        if len(before) != start - 1:
+            continue  # one space between the word and the suffix, no punctuation
+        word_start = max(before.rfind(" "), before.rfind("\n")) + 1
+        word = before[word_start:]
+        if (
+            len(word) < 2
+            or not word.isalpha()
+            or word in gazetteer.stopwords
+            or word in gazetteer.title_words
+            or (word_start in starts and starts[word_start][1] != len(before))
+        ):
+            continue
+        starts.pop(word_start, None)
+        spans.append((word_start, end))
+    return spans
+
+
+def _display(doc: Document, start: int, end: int) -> str:
+    s, e = doc.text_span(start, end)
+    return doc.text[s:e]
+
+
+def _place_word(doc: Document, s: int, e: int, gazetteer: Gazetteer, compound: bool = False) -> bool:
+    """An unknown word that can be part of a place's name: not a stopword, title, head noun,
+    adjective, participle (مختصة) or possessive (مدتها). ``علي`` written with ي is a name (إقليم
+    علي صبيح); in a compound region after a known place (جهة الدار البيضاء سطات) the word's shape
+    does not matter."""
+    word = doc.key[s:e]
+    if word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1):
+        return True
+    return (
+        word.isalpha()
+        and len(word) >= 3
+        and not word.startswith(("ال", "لل"))
+        and word not in gazetteer.stopwords
+        and word not in gazetteer.title_words
+        and word not in _MODIFIER_NOUNS
+        and word not in _DIRECTIONS
+        and (compound or not _participle_or_adjective(word))
+    )
+
+
+def _participle_or_adjective(word: str) -> bool:
+    """ثانية, مختصة, وافدة, جديدة, مدتها: words after a region noun in its common senses."""
+    return (
+        _adjective_or_plural(word)
+        or word.endswith(("ها", "هم", "هما", "كم"))
+        or (
+            word.endswith("ه")
+            and (word[0] == "م" or (len(word) == 5 and (word[1] == "ا" or word[2] in "اي")))
+        )
+    )
+
+
 def _patterns(
     key: str,
     triggers: list[tuple[int, int, int, int]],
@@ -375,6 +539,8 @@ def _patterns(
             name = collector.display(start, inner_end)
         else:  # a quoted name: drop the quote marks
             name = collector.display(start, end) + " " + collector.display(inner_start, inner_end)
+        if kind == _DEFINITE_HEAD and not key.startswith("ال", start):
+            name = "ال" + name  # للهيئة الوطنية ...: لل is ل + ال, the name is الهيئة الوطنية ...
         found.append((ORGANIZATION, name, start, org[1]))
         orgs[start] = org[1]
         for inside in name_starts[bisect_left(name_starts, start) : bisect_left(name_starts, org[1])]:
@@ -465,6 +631,11 @@ def _persons_after(
             word in _NAME_NOT_PREPOSITION and not _written_alef_maqsura(doc, e - 1)
         ):
             break
+        if _glued_lam(word):
+            following = _name(doc, e, gazetteer, starts)
+            if following is not None and _long_name(key[following[0] : following[1]]):
+                position = e  # الرئيس التنفيذي لهايدروم عبدالعزيز بن سعيد ...: the title's object
+                continue
         name = _name(doc, s, gazetteer, starts)
         if name is None:
             break
@@ -504,19 +675,33 @@ def _name(
             )
             or (word in gazetteer.title_words and not pending)  # عبد الله
             or word in _MODIFIER_NOUNS
-            or ((parts or pending) and word.startswith("و"))
-            or (not parts and not pending and word.startswith(_FUTURE) and len(word) >= 5)
+            or ((parts or pending) and word.startswith("و") and word not in _SON_OF)
+            or (
+                pending
+                and word in gazetteer.stopwords
+                and not word.startswith("ال")
+                and key[part_start:s].strip() in _SON_OF
+            )
+            or (len(parts) != 1 and not pending and word.startswith(_FUTURE) and len(word) >= 5)
         ):
             break
+        if len(parts) == 1 and not connected and word in _COMPOUND_SECONDS:
+            parts[0] = (parts[0][0], e)  # حسام الدين: one given name, the family name follows
+            position = e
+            continue
         if word.startswith("ال") and not pending:
             # سلطان بن أحمد الجابر: a family name after a connector part need not be a nisba
             if not parts or (len(parts) == 2 and not word.endswith("ي") and not connected):
                 break
+            if word.endswith("ات") or _derived_verbal_noun(word[2:]):
+                break  # ملف الاستيطان, علم الاجتماع, ... المعلومات: a noun phrase, no family name
             parts.append((s, e))
             break
         if len(parts) == 2 and not pending and (_verbal_noun(word) or _with_preposition(word)):
             break
-        if pending:
+        if pending and word in _GIVEN_NAME_STARTS:
+            pass  # بن عبد الله: the patronymic's name is itself a compound, its word follows
+        elif pending:
             parts.append((part_start, e))
             pending, connected = False, key[part_start:s].strip() in _PATRONYMICS
         elif word in _CONNECTORS:
@@ -530,9 +715,29 @@ def _name(
     return parts[0][0], parts[-1][1]
 
 
+def _glued_lam(word: str) -> bool:
+    """لهايدروم: a word that may be لـ glued to a name (لمياء is a name too)."""
+    return len(word) >= 4 and word[0] == "ل" and word[1] != "ل"
+
+
+def _long_name(folded: str) -> bool:
+    """Three words or more, not starting with a patronymic: after a glued لـ word, a name this
+    long means the word is no part of it (a shorter rest, as بالقايد قيقة after لمياء, or one
+    that needs the word, as بن حميدة after ليلى, leaves the word its own)."""
+    return folded.count(" ") >= 2 and folded.split(" ", 1)[0] not in _PATRONYMICS
+
+
 def _with_preposition(word: str) -> bool:
     """بجائزة, لمنصب: a preposition on a longer word ends a name (ريم بسيوني بجائزة)."""
     return len(word) >= 5 and word[0] in "بلكف"
+
+
+def _derived_verbal_noun(word: str) -> bool:
+    """استفعال / افتعال / انفعال shapes (after folding): استيطان, اجتماع, انتخاب."""
+    n = len(word)
+    return (n == 7 and word.startswith("است") and word[5] == "ا") or (
+        n == 6 and word[0] == "ا" and word[2] in "تن" and word[4] == "ا"
+    )
 
 
 def _verbal_noun(word: str) -> bool:
@@ -582,7 +787,8 @@ def _organization_after(
             return None
         return None if inner is None else (head_end, token[1], inner)
     known = starts.get(s)
-    if known is not None and gazetteer.canon[known[2]][0] != LOCATION:
+    eponym = -1 if definite else _eponym_end(key, s, e, gazetteer, known)
+    if eponym < 0 and known is not None and gazetteer.canon[known[2]][0] != LOCATION:
         return None  # "شركة أرامكو": the known name is the entity
     proper = head in gazetteer.proper_heads and not definite
     after = _tokens(key, e)
@@ -594,6 +800,7 @@ def _organization_after(
     )
     if (
         known is None
+        and eponym < 0
         and proper
         and not construct
         and word.isalpha()
@@ -614,8 +821,11 @@ def _organization_after(
                 and nxt[0] not in starts
             ):
                 end = nxt[1]
+        adjective = _tokens(key, end)
+        if adjective is not None and _nisba_not_nationality(key[adjective[0] : adjective[1]], gazetteer):
+            end = adjective[1]  # مهرجان لوكارنو السينمائي, but جامعة بورتسموث (البريطانية)
         return s, end, (s, end)
-    words, end, position = 0, -1, head_end
+    words, end, position = (0, -1, head_end) if eponym < 0 else (1, eponym, eponym)
     while words < _MAX_ORG_WORDS + 1:
         token = _tokens(key, position)
         if token is None:
@@ -645,12 +855,28 @@ def _organization_after(
             break  # "... والمجمع الفقهي": a second organisation, not part of this name
         if words and _relative_participle(key, w, te):
             break  # جماعة ... المرتبطة بتنظيم القاعدة: the participle opens a relative phrase
+        if 0 <= eponym == end and w.startswith("ال") and not w.endswith(_ADJECTIVE_ENDINGS):
+            break  # مؤسسة محمد السادس المشروع: after a person's name only an adjective belongs
         if w.startswith("ال") or (words and w.startswith(("وال", "لل"))):
             end = position = te
             words += 1
             continue
         nxt = _tokens(key, te)
         follows_definite = nxt is not None and key.startswith("ال", nxt[0]) and nxt[0] not in starts
+        if (
+            0 <= eponym == end
+            and w.startswith("ل")
+            and nxt is not None
+            and _location_at(nxt[0], starts, gazetteer)
+        ):
+            end = position = starts[nxt[0]][1]  # بعثة الأمم المتحدة لمساعدة العراق: a complement
+            words += 2
+            continue
+        if words and follows_definite and nxt is not None and w.startswith("و") and len(w) >= 4:
+            # وزارة الاتصالات وتكنولوجيا المعلومات: a coordinated construct continues the name
+            end = position = nxt[1]
+            words += 2
+            continue
         if (
             follows_definite
             and nxt is not None
@@ -666,6 +892,62 @@ def _organization_after(
         return None
     first = _tokens(key, head_end)
     return (head_end, end, (first[0] if first else head_end, end))
+
+
+# Titles of the persons institutions are named after: مستشفى الملك فهد, جامعة الأمير سلطان.
+_EPONYM_TITLES = frozenset(
+    matching_key(w) for w in ("الملك", "الملكة", "الأمير", "الأميرة", "الشيخ", "الشيخة", "السلطان", "الإمام")
+)
+
+
+def _eponym_end(key: str, s: int, e: int, gazetteer: Gazetteer, known: tuple[int, int, int] | None) -> int:
+    """End of the person an institution is named after, starting at token ``key[s:e]`` right
+    after a head noun: a known person (مؤسسة محمد السادس), or a royal or religious title and a
+    name (مستشفى الملك حمد, جامعة الأمير محمد بن فهد); or of a known organisation whose body it
+    is, when a لـ complement follows (مكتب الأمم المتحدة لتنسيق ...); -1 if there is none."""
+    if known is not None:
+        kind = gazetteer.canon[known[2]][0]
+        after = _tokens(key, known[1]) if kind == ORGANIZATION else None
+        if kind == PERSON or (after is not None and key[after[0]] == "ل" and after[1] - after[0] >= 4):
+            return known[1]
+        return -1
+    if key[s:e] not in _EPONYM_TITLES:
+        return -1
+    end, position, pending = -1, e, False
+    for _ in range(_MAX_NAME_TOKENS + 2):
+        token = _tokens(key, position)
+        if token is None:
+            break
+        word = key[token[0] : token[1]]
+        stop = not word.isalpha() or (
+            not pending and (word.startswith(("ال", "لل")) or word in gazetteer.stopwords)
+        )
+        if stop and (word != "ال" or end < 0):  # آل مكتوم: "آل" folds to "ال", a connector
+            break
+        pending = word in _CONNECTORS and not pending
+        position = token[1]
+        if not pending:
+            end = position
+    return end
+
+
+def _location_at(position: int, starts: Mapping[int, tuple[int, int, int]], gazetteer: Gazetteer) -> bool:
+    known = starts.get(position)
+    return known is not None and gazetteer.canon[known[2]][0] == LOCATION
+
+
+def _nisba_not_nationality(word: str, gazetteer: Gazetteer) -> bool:
+    """السينمائي, التذكاري: a nisba adjective with the article that names no known place's people
+    (البريطانية: بريطانيا, المصري: مصر, العمانية: عمان, السعودية: السعودية)."""
+    if not (word.startswith("ال") and word.endswith(("ي", "يه")) and len(word) >= 5):
+        return False
+    stem = word[2:].removesuffix("ه").removesuffix("ي")
+    forms = (stem, "ال" + stem, stem + "ا", "ال" + stem + "ا", stem + "يا", stem + "يه", "ال" + stem + "يه")
+    for form in forms:
+        index = gazetteer.aliases.get(form)
+        if index is not None and gazetteer.canon[index][0] == LOCATION:
+            return False
+    return True
 
 
 _ADJECTIVE_ENDINGS = ("ي", "يه", "يا", "ا")
@@ -752,6 +1034,9 @@ def _add_names(collector: _Collector, speakers: Sequence[str]) -> None:
     searched: dict[str, tuple[str, str]] = {}  # folded name -> (kind, speaker or person key)
     for speaker in dict.fromkeys(speakers):  # a speaker of many statements is looked at once
         folded = _folded(speaker)
+        first, _, rest = folded.partition(" ")
+        if _glued_lam(first) and _long_name(rest) and _plausible_name(rest, gazetteer):
+            speaker, folded = speaker.split(None, 1)[1], rest  # لهايدروم عبدالعزيز بن سعيد ...
         if _LETTER_RE.search(folded) is None or folded.startswith("ال"):
             continue  # no name at all, or a description ("المتحدث باسم الوزارة")
         index = gazetteer.aliases.get(folded)

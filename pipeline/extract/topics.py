@@ -322,10 +322,12 @@ def _select(hits: Iterable[tuple[int, int, _Value]], ordered: bool = False) -> l
     ``hits`` are already sorted by :func:`_start_then_longest`). A hit strictly inside a longer
     phrase counts only through it: ``الأمن السيبراني`` is cybersecurity, not security too, and
     ``البرنامج النووي`` does not add ``نووي`` again. Of several labels' hits on one span, each
-    label counts its heaviest."""
+    label counts its heaviest. A label's hit overlapping one of the same label from an earlier
+    start is the same word again: ``النفطية`` is ``النفط`` + ية and ``نفطي`` + ة, counted once."""
     if not ordered:
         hits = sorted(hits, key=_start_then_longest)
     best: dict[tuple[int, int], _Selected] = {}
+    last: dict[int, tuple[int, int]] = {}  # label -> (start, end) of its latest counted hit
     reach = -1  # furthest end of the hits that start before the current start
     group_start = group_end = -1
     for start, end, value in hits:
@@ -336,6 +338,10 @@ def _select(hits: Iterable[tuple[int, int, _Value]], ordered: bool = False) -> l
         if reach >= end or end < group_end:
             continue
         label, weight, entry = value
+        previous = last.get(label)
+        if previous is not None and previous[0] < start < previous[1]:
+            continue
+        last[label] = (start, end)
         slot = (label, start)
         current = best.get(slot)
         # the heaviest; of equal weights the first entry, whatever order the hits came in

@@ -94,6 +94,13 @@ class PollSummary:
         return "\n".join(lines)
 
 
+class SeenNotSaved(RuntimeError):
+    """Articles were published and acknowledged, but marking them seen in the state topic failed."""
+
+    def __init__(self, count: int, error: BaseException) -> None:
+        super().__init__(f"{count} article(s) published but not marked seen: {type(error).__name__}: {error}")
+
+
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -201,6 +208,10 @@ class Poller:
         fresh, duplicates = to_publish(items, self._seen, feed.name)
         try:
             published = await self._publish(feed, fresh, problems)
+        except SeenNotSaved as exc:
+            # The articles are in news.raw; only the topic's memory of them is missing (a restarted
+            # poller would publish them again, which downstream dedupes).
+            return await self._fail(feed, state, "state", str(exc), pausable=False)
         except Exception as exc:
             # Whatever was acknowledged is marked seen; the rest is retried with the whole body.
             return await self._fail(feed, state, "publish", f"{type(exc).__name__}: {exc}", pausable=False)
@@ -250,9 +261,12 @@ class Poller:
                 done.append((ident, revision))
                 marks.append(self._store.save_seen(ident.id, seen))
             saved = await asyncio.gather(*marks, return_exceptions=True)
-            failures = [o for o in (*outcomes, *saved) if isinstance(o, BaseException)]
+            failures = [o for o in outcomes if isinstance(o, BaseException)]
             if failures:
                 raise failures[0]
+            unsaved = [o for o in saved if isinstance(o, BaseException)]
+            if unsaved:
+                raise SeenNotSaved(len(unsaved), unsaved[0])
         return done
 
     async def _text(self, feed: FeedConfig, ident: Identified, problems: list[str]) -> str:
@@ -313,6 +327,17 @@ class Poller:
             last_error=None,
         )
         error = await self._save(feed, new_state)
+        if state.failures:
+            # Successful polls are silent; after a logged failure, say it passed (else the log's last
+            # word on the feed is "retry in 1 s", which reads as if it never did).
+            log.info(
+                "feed %s: %s after %d failure(s) - %d new, %d revised",
+                feed.name,
+                status.replace("_", " "),
+                state.failures,
+                new,
+                revised,
+            )
         metrics = self.metrics.feed(feed.name)
         metrics.last_success, metrics.consecutive_failures = now, 0
         metrics.backoff, metrics.paused, metrics.last_error = 0.0, False, None

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
+from pipeline import clients
 from pipeline.settings import Settings
 from pipeline.topics import RAW
 
@@ -31,19 +32,8 @@ async def kafka_producer(settings: Settings) -> AsyncIterator[Any]:
     No idempotence: the embedded broker (Tansu) does not implement InitProducerId. A retried send
     may duplicate a record; consumers dedupe by article id.
     """
-    from aiokafka import AIOKafkaProducer
-
-    from pipeline.clients import start
-
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.bootstrap,
-        acks="all",
-        enable_idempotence=False,
-        linger_ms=5,
-        client_id=f"{settings.app_id}-feeds",
-        **settings.kafka_client_options(),
-    )
-    await start(producer)
+    producer = clients.producer(settings, client_id=f"{settings.app_id}-feeds")
+    await clients.start(producer)
     try:
         yield producer
     finally:
@@ -54,15 +44,6 @@ def state_consumer_factory(settings: Settings) -> Any:
     """Makes unstarted consumers without a group, for reading the state topic from the start."""
 
     def make() -> Any:
-        from aiokafka import AIOKafkaConsumer
-
-        return AIOKafkaConsumer(
-            bootstrap_servers=settings.bootstrap,
-            group_id=None,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            client_id=f"{settings.app_id}-feeds-state",
-            **settings.kafka_client_options(),
-        )
+        return clients.consumer(settings, client_id=f"{settings.app_id}-feeds-state")
 
     return make

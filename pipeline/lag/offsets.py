@@ -1,16 +1,13 @@
 """Committed offsets and high watermarks, read so they are right on Kafka and on the embedded broker.
 
 Committed offsets come from OffsetFetch (kafka-python admin ``list_group_offsets``; Tansu answers it).
-High watermarks come from Fetch responses, never from ListOffsets "latest": Tansu answers that with the
-last batch's base offset + 1, which under-reports whenever the last batch held several records. So a
-manually assigned consumer seeks to the ListOffsets answer (at or just below the true end: at most one
-batch is read) and takes ``highwater(tp)`` from the next Fetch response.
+High watermarks come from Fetch responses (``pipeline.offsets.true_ends``), never from ListOffsets
+"latest", which Tansu answers with the last batch's base offset + 1.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +16,7 @@ from kafka.errors import KafkaError
 
 from pipeline import topics
 from pipeline.clients import consumer
+from pipeline.offsets import OffsetError, true_ends
 from pipeline.settings import Settings
 from pipeline.topics import admin_client, partition_counts
 
@@ -133,30 +131,14 @@ class HighWatermarks:
         if set(reader.assignment()) != set(wanted):
             reader.assign(wanted)
         starts = await reader.beginning_offsets(wanted)
-        ends = await reader.end_offsets(wanted)  # a lower bound on Tansu, exact on Kafka
-        asked = int(time.time() * 1000)
         reader.resume(*wanted)
-        for tp in wanted:
-            reader.seek(tp, ends[tp])
-        deadline = time.monotonic() + self._timeout
         try:
-            while True:
-                await reader.getmany(*wanted, timeout_ms=100)  # records are discarded: we want the header
-                fresh = [tp for tp in wanted if (reader.last_poll_timestamp(tp) or 0) >= asked]
-                if len(fresh) == len(wanted):
-                    break
-                if time.monotonic() > deadline:
-                    stale = sorted(f"{tp.topic}[{tp.partition}]" for tp in set(wanted) - set(fresh))
-                    raise OffsetsError(
-                        f"no Fetch response within {self._timeout:.0f} s for {', '.join(stale)}"
-                    )
+            highs = await true_ends(reader, wanted, self._timeout)
+        except OffsetError as exc:
+            raise OffsetsError(str(exc)) from None
         finally:
             reader.pause(*wanted)
-        out: dict[TopicPartition, tuple[int, int]] = {}
-        for tp in wanted:
-            high = reader.highwater(tp)
-            out[tp] = (starts[tp], max(ends[tp], high if high is not None else 0))
-        return out
+        return {tp: (starts[tp], highs[tp]) for tp in wanted}
 
     def _started(self) -> AIOKafkaConsumer:
         if self._consumer is None:

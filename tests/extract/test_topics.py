@@ -121,3 +121,19 @@ def test_statement_windows_cut_through_phrases(seed_doc: Document, taxonomy: Tax
         crossing += any(s < edge < e for s, e, _ in hits for edge in (ks, ke))
         assert labels == (_window_labels(doc, taxonomy, ks, ke) if ke > ks else []), (start, end)
     assert crossing > 20  # the case under test happens
+
+
+def test_one_word_matched_by_two_entries_counts_once() -> None:
+    # النفطية is النفط + ية and also نفطي + ة (after the article): one word, one hit.
+    from pipeline.extract.topics import build_taxonomy
+
+    low = {"threshold": 0.01}
+    both = build_taxonomy({"scoring": low, "energy": {"keywords": {"النفط": 3, "نفطي": 3}}})
+    one = build_taxonomy({"scoring": low, "energy": {"keywords": {"النفط": 3}}})
+    doc = prepare("ارتفعت الإيرادات النفطية هذا العام.")
+    assert tag_topics(doc, both) == tag_topics(doc, one) != []
+    # Two labels' entries on one word: each label counts it.
+    two = build_taxonomy(
+        {"scoring": low, "energy": {"keywords": {"النفط": 3}}, "economy": {"keywords": {"نفطي": 3}}}
+    )
+    assert {t.label for t in tag_topics(doc, two)} == {"energy", "economy"}

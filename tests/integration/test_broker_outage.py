@@ -3,6 +3,11 @@
 Each process logs one line per broker state change (waiting / answers / lost / answers again),
 not a stack of client errors per second. The embedded broker keeps nothing across a restart: it
 comes back on the same port, the topics are created again, and new articles flow end to end.
+
+The article published after the outage is chosen to share article 1's partition (same keys, same
+partition in every topic): in the emptied log it lands at offset 0, below the offsets the readers had
+reached. A reader that kept its old position would never see it (the embedded broker answers a fetch
+beyond the log end with nothing, not OFFSET_OUT_OF_RANGE).
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
+from aiokafka.partitioner import DefaultPartitioner
 
 from pipeline.broker import EmbeddedBroker
+from pipeline.feeds.identity import article_id
 from pipeline.processes import die_with_parent, stop_process
 from pipeline.settings import load_settings
 from pipeline.topics import ensure_topics
@@ -29,9 +36,25 @@ OUTAGE = 30.0
 WAIT = "120"
 
 
+def guid(n: int) -> str:
+    # A global GUID: the article id (the Kafka key) does not depend on the feed server's port.
+    return f"tag:news.example,2026:outage-{n}"
+
+
+def sharing_partition_with(first: int, partitions: int) -> int:
+    """The smallest article number after ``first`` whose key hashes to ``first``'s partition."""
+
+    def partition(n: int) -> int:
+        key = article_id(guid=guid(n), link=None, title=None, published=None, feed_url="").encode()
+        return int(DefaultPartitioner()(key, list(range(partitions)), list(range(partitions))))
+
+    return next(n for n in range(first + 1, first + 1000) if partition(n) == partition(first))
+
+
 def rss(*numbers: int) -> bytes:
     items = "".join(
-        f"<item><title>خبر رقم {n}</title><link>https://news.example/outage/{n}</link><guid>outage-{n}</guid>"
+        f"<item><title>خبر رقم {n}</title><link>https://news.example/outage/{n}</link>"
+        f"<guid isPermaLink='false'>{guid(n)}</guid>"
         f"<description>قال وزير الخارجية إن المفاوضات ستستأنف الأسبوع المقبل في العاصمة، الخبر رقم {n}."
         "</description></item>"
         for n in numbers
@@ -132,8 +155,19 @@ async def _run(tmp_path: Path) -> dict[str, str]:
             await asyncio.to_thread(broker.start)
             # Memory only: the restarted broker has no topics.
             await asyncio.to_thread(ensure_topics, settings)
-            server.static("/feed", rss(2, 1))
-            await until(lambda: "خبر رقم 2" in text(out), 150, "article 2 after the outage", watched)
+            after = sharing_partition_with(1, settings.partitions)
+            server.static("/feed", rss(after, 1))
+            await until(
+                lambda: f"خبر رقم {after}" in text(out), 150, f"article {after} after the outage", watched
+            )
+            # Each process's probe says so on its own backoff schedule (a probe ~36 s after the loss
+            # can come just after the article did): wait for the line rather than race it.
+            await until(
+                lambda: all("answers again after" in text(log) for log in logs.values()),
+                60,
+                "'answers again' in every log",
+                watched,
+            )
         finally:
             for process in processes.values():
                 stop_process(process, 20)
