@@ -21,6 +21,7 @@ from pipeline.stages import Output, dead_letter
 log = logging.getLogger(__name__)
 
 Stage = Callable[[bytes | None, bytes | None], list[Output]]
+Skip = Callable[[faust.types.Message], bool]
 
 
 async def run_stage(
@@ -29,9 +30,14 @@ async def run_stage(
     handler: Stage,
     topics: PipelineTopics,
     metrics: StageMetrics | None = None,
+    *,
+    downstream: StageMetrics | None = None,
+    skip: Skip | None = None,
     settings: Settings | None = None,
 ) -> None:
-    """``settings`` given: every send first checks its metadata survived any broker restart."""
+    """``downstream`` counts the outputs the handler makes for the next stage (``Output.downstream``);
+    an event ``skip`` accepts is consumed (and counted) without calling the handler. ``settings``
+    given: every send first checks its metadata survived any broker restart (``ensure_fresh``)."""
     metrics = metrics if metrics is not None else StageMetrics(stage)
     # The app's producer, not Topic.send: Faust's send path (FutureMessage, sensors, debug logging,
     # callbacks) cost more CPU than the producer itself, about 20 % of a worker. Delivery is the same:
@@ -40,6 +46,9 @@ async def run_stage(
     async for event in stream.events():
         message = event.message
         started = time.perf_counter()
+        if skip is not None and skip(message):
+            metrics.observe(message.topic, message.partition, time.perf_counter() - started, ())
+            continue
         try:
             outputs = handler(message.key, message.value)
         except EventError as exc:
@@ -52,19 +61,44 @@ async def run_stage(
             error = f"internal error: {type(exc).__name__}: {exc}"
             outputs = [_letter(stage, error, message)]
             metrics.failed("internal", error, message.topic, message.partition, message.offset)
+        outputs = await _send_all(producer, outputs, stage, message, metrics, settings)
+        if downstream is not None and outputs and outputs[0].downstream:
+            own = [output for output in outputs if not output.downstream]
+            downstream.produced.update(output.topic for output in outputs if output.downstream)
+            outputs = own
+        metrics.observe(message.topic, message.partition, time.perf_counter() - started, outputs)
+
+
+async def _send_all(
+    producer: faust.types.ProducerT,
+    outputs: list[Output],
+    stage: str,
+    message: faust.types.Message,
+    metrics: StageMetrics,
+    settings: Settings | None,
+) -> list[Output]:
+    """Send ``outputs`` in order; returns what was sent in the end."""
+    for index, output in enumerate(outputs):
         try:
-            for output in outputs:
-                await _send(producer, output, settings)
+            await _send(producer, output, settings)
         except ProducerSendError as exc:
             # An output the producer refuses (too large) would crash the agent into a stall on every
             # restart: dead-letter the input instead (its letter keeps at most 4 MiB, so it fits).
             if not isinstance(exc.__cause__, MessageSizeTooLargeError):
                 raise
+            if output.downstream:
+                # The next stage's output: send the input's own output unmarked instead, and the next
+                # agent meets the same refusal and dead-letters it, as it would have alone.
+                (own,) = (out for out in outputs if out.headers)
+                plain = Output(own.topic, own.key, own.value)
+                await _send(producer, plain, settings)
+                return [*outputs[:index], plain]
             error = f"output too large to send: {exc.__cause__}"
-            outputs = [_letter(stage, error, message)]
-            await _send(producer, outputs[0], settings)
+            letter = _letter(stage, error, message)
+            await _send(producer, letter, settings)
             metrics.failed("too_large", error, message.topic, message.partition, message.offset)
-        metrics.observe(message.topic, message.partition, time.perf_counter() - started, outputs)
+            return [letter]
+    return outputs
 
 
 async def _send(producer: faust.types.ProducerT, output: Output, settings: Settings | None) -> None:
@@ -72,7 +106,8 @@ async def _send(producer: faust.types.ProducerT, output: Output, settings: Setti
     if settings is not None and client is not None:
         # Stale metadata after a broker restart would send to partitions the broker no longer has.
         await ensure_fresh(client, output.topic, settings)
-    delivery = await producer.send(output.topic, output.key, output.value, None, None, None)
+    headers = list(output.headers) if output.headers else None
+    delivery = await producer.send(output.topic, output.key, output.value, None, None, headers)
     delivery.add_done_callback(_report_failure)  # type: ignore[attr-defined]
 
 

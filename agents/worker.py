@@ -17,9 +17,19 @@ def build_app(settings: Settings) -> faust.App:
     app = create_app(settings)
     topics = pipeline_topics(app, settings)
     monitor = Monitor(settings)
-    clean.register(app, topics, settings, monitor.stage(CLEAN))
     limits = Limits(max_article_bytes=settings.max_article_bytes)
-    enrich.register(app, topics, Resources.load(settings.config_dir), limits, monitor.stage(ENRICH), settings)
+    resources = Resources.load(settings.config_dir)
+    clean.register(
+        app,
+        topics,
+        resources,
+        limits,
+        monitor.stage(CLEAN),
+        monitor.stage(ENRICH),
+        one_pass=settings.one_pass,
+        settings=settings,
+    )
+    enrich.register(app, topics, resources, limits, monitor.stage(ENRICH), settings=settings)
     # Lag sampling, /metrics and the dashboard ride on the worker's own web server.
     app.service(sampler_for(monitor))
     register_views(app, monitor)

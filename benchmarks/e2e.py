@@ -18,11 +18,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
-from benchmarks.corpus import PROJECT, raw_messages
+from benchmarks.corpus import PROJECT, raw_message, raw_messages, seed_text
 from benchmarks.processes import cpu_seconds, peak_rss_mb
 from benchmarks.timing import percentile
 from pipeline import topics
@@ -44,9 +46,11 @@ class Contestant:
     target: str
     #: argv and environment of worker number i, given the broker's settings.
     command: Callable[[Settings, int], tuple[list[str], dict[str, str]]]
+    #: The source tree the processes run from (another revision of naba for a before/after run).
+    project: Path = PROJECT
 
 
-def _naba_worker(settings: Settings, index: int) -> tuple[list[str], dict[str, str]]:
+def _naba_worker(settings: Settings, index: int, project: Path = PROJECT) -> tuple[list[str], dict[str, str]]:
     env = {
         "NABA_BROKER": "embedded",
         "NABA_EMBEDDED_PORT": str(settings.embedded_port),
@@ -54,7 +58,7 @@ def _naba_worker(settings: Settings, index: int) -> tuple[list[str], dict[str, s
         "NABA_DATA_DIR": str(settings.data_dir / f"worker-{index}"),
         "NABA_APP_ID": settings.app_id,
         "NABA_LOG_LEVEL": "warning",
-        "NABA_CONFIG_DIR": str(PROJECT / "config"),
+        "NABA_CONFIG_DIR": str(project / "config"),
     }
     return [sys.executable, "-m", "pipeline.cli", "worker"], env
 
@@ -70,6 +74,13 @@ def _passthrough(kind: str) -> Callable[[Settings, int], tuple[list[str], dict[s
 
 
 NABA = Contestant("naba", topics.ENRICHED, _naba_worker)
+
+
+def naba_from(project: Path, name: str) -> Contestant:
+    """naba's worker run from another source tree (e.g. ``git archive`` of an earlier revision)."""
+    return Contestant(name, topics.ENRICHED, partial(_naba_worker, project=project), project)
+
+
 AIOKAFKA = Contestant("aiokafka", PASS_TARGET, _passthrough("aiokafka"))
 FAUST = Contestant("faust", PASS_TARGET, _passthrough("faust"))
 CONTESTANTS = {c.name: c for c in (AIOKAFKA, FAUST, NABA)}
@@ -121,13 +132,13 @@ class Run:
             argv, extra = contestant.command(self.settings, index)
             env = {k: v for k, v in os.environ.items() if not k.startswith("NABA_")}
             env.update(extra)
-            env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
+            env["PYTHONPATH"] = str(contestant.project) + os.pathsep + env.get("PYTHONPATH", "")
             log = (self.workdir / f"{contestant.name}-{index}.log").open("ab")
             self.processes.append(
                 subprocess.Popen(
                     argv,
                     env=env,
-                    cwd=PROJECT,
+                    cwd=contestant.project,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     preexec_fn=die_with_parent,
@@ -228,29 +239,30 @@ async def throughput(
 
 
 async def latency(
-    messages: Messages, rate: float, workers: int = 1, drain_timeout: float = 120.0
+    messages: Messages,
+    rate: float,
+    workers: int = 1,
+    drain_timeout: float = 120.0,
+    contestant: Contestant = NABA,
 ) -> dict[str, object]:
     """Offer ``messages`` to a running naba at ``rate`` articles/s; raw -> enriched latency percentiles.
 
-    A message's latency runs from handing it to the producer to reading its enriched event back.
+    A message's latency runs from the moment it was due to be offered (not when the offering loop got
+    to it: a late offerer must not hide a slow pipeline) to reading its enriched event back. The clock
+    starts only once the group is stable with every worker in it and every partition has carried one
+    article through (a worker joining late would rebalance in the middle of the measurement).
     """
     with tempfile.TemporaryDirectory(prefix="naba-bench-latency-") as tmp, Run(Path(tmp)) as run:
-        processes = run.start(NABA, workers)
+        processes = run.start(contestant, workers)
         producer = AIOKafkaProducer(bootstrap_servers=run.settings.bootstrap, acks="all", linger_ms=0)
         await producer.start()
         observer = await _observer(run.settings, topics.ENRICHED)
         sent: dict[bytes, float] = {}
         latencies: list[float] = []
+        late: list[float] = []
         try:
-            # Warm up: the first article waits for the group join; only then is the clock fair.
-            warm_key, warm_value = messages[0]
-            await producer.send_and_wait(topics.RAW, warm_value, key=b"warm-up")
-            deadline = time.monotonic() + 120
-            while not any((await observer.getmany(timeout_ms=200)).values()):
-                _check_alive(processes, "naba")
-                if time.monotonic() > deadline:
-                    raise RuntimeError("naba: no enriched output within 120 s of start")
-            del warm_key
+            await _wait_for_group(run.settings.app_id, run.settings, workers, processes)
+            await _warm_up(producer, observer, processes)
 
             async def offer() -> None:
                 start = time.monotonic()
@@ -259,7 +271,9 @@ async def latency(
                     delay = due - time.monotonic()
                     if delay > 0:
                         await asyncio.sleep(delay)
-                    sent[key] = time.monotonic()
+                    else:
+                        late.append(-delay)
+                    sent[key] = due
                     await producer.send(topics.RAW, value, key=key)
 
             offering = asyncio.create_task(offer())
@@ -271,7 +285,7 @@ async def latency(
                     drain_deadline = time.monotonic() + drain_timeout
                 if drain_deadline is not None and time.monotonic() > drain_deadline:
                     break
-                _check_alive(processes, "naba")
+                _check_alive(processes, contestant.name)
                 batches = await observer.getmany(timeout_ms=50)
                 now = time.monotonic()
                 for records in batches.values():
@@ -284,6 +298,7 @@ async def latency(
             await observer.stop()
             await producer.stop()
     return {
+        "contestant": contestant.name,
         "rate": rate,
         "workers": workers,
         "offered": len(messages),
@@ -293,8 +308,55 @@ async def latency(
         "p90_ms": percentile(latencies, 90) * 1000,
         "p99_ms": percentile(latencies, 99) * 1000,
         "max_ms": max(latencies, default=float("nan")) * 1000,
+        # How far behind schedule the benchmark's own offering loop fell (counted in the latencies).
+        "offer_late_max_ms": max(late, default=0.0) * 1000,
         "peak_rss_mb": rss,
     }
+
+
+async def _wait_for_group(
+    group: str,
+    settings: Settings,
+    members: int,
+    processes: list[subprocess.Popen[bytes]],
+    timeout: float = 120,
+) -> None:
+    """Until the consumer group is Stable with ``members`` members."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
+    await admin.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            _check_alive(processes, group)
+            (response,) = await admin.describe_consumer_groups([group])
+            (description,) = response.groups
+            if description[2] == "Stable" and len(description[5]) == members:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"group {group}: not stable with {members} members after {timeout} s")
+            await asyncio.sleep(0.2)
+    finally:
+        await admin.close()
+
+
+async def _warm_up(
+    producer: AIOKafkaProducer,
+    observer: AIOKafkaConsumer,
+    processes: list[subprocess.Popen[bytes]],
+    timeout: float = 120,
+) -> None:
+    """One article through every partition: each worker has started its streams and loaded its caches."""
+    warm = [raw_message(seed_text(), 9_000_000 + partition) for partition in range(PARTITIONS)]
+    for partition, (key, value) in enumerate(warm):
+        await producer.send_and_wait(topics.RAW, value, key=key, partition=partition)
+    keys = {key for key, _ in warm}  # an enriched event's key is its article's id, as here
+    deadline = time.monotonic() + timeout
+    while keys:
+        _check_alive(processes, "warm-up")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no enriched output for {len(keys)} warm-up article(s) within {timeout} s")
+        for records in (await observer.getmany(timeout_ms=200)).values():
+            keys.difference_update(record.key for record in records)
 
 
 def messages_for(count: int, text: str | None = None) -> Messages:

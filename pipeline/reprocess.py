@@ -80,6 +80,11 @@ def reprocess(
     unknown = [stage for stage in stages if stage not in STAGE_TOPICS]
     if unknown:
         raise ReprocessError(f"unknown stage {', '.join(unknown)}: use {' or '.join(STAGE_TOPICS)}")
+    if settings.one_pass and "enrich" in stages:
+        # The clean agent enriches in the same pass and the enrich agent passes its marked events
+        # by, so moving back on news.clean would enrich nothing: go back on news.raw instead.
+        say("one_pass is on: the clean agent enriches, so enrich is reprocessed from news.raw")
+        stages = ["clean"]
     group = settings.app_id
     names = [STAGE_TOPICS[stage] for stage in stages]
     counts = partition_counts(settings, names)

@@ -21,6 +21,8 @@ DEFAULTS_FILE = PROJECT_ROOT / "config" / "naba.toml"
 ENV_PREFIX = "NABA_"
 _SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 _SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
 _LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
@@ -45,6 +47,8 @@ class Settings:
     heartbeat_interval: float = 1.0
     broker_wait: float = 0.0
     max_article_bytes: int = 2_000_000
+    one_pass: bool = True
+    stop_grace: float = 20.0
     log_level: str = "info"
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = "PLAIN"
@@ -58,6 +62,7 @@ class Settings:
         _check(1 <= self.partitions <= 10_000, "partitions", "must be between 1 and 10000")
         _check(self.replication_factor >= 1, "replication_factor", "must be at least 1")
         _check(self.session_timeout > 0, "session_timeout", "must be positive")
+        _check(self.stop_grace > 0, "stop_grace", "must be positive")
         _check(self.rebalance_timeout > 0, "rebalance_timeout", "must be positive")
         _check(self.heartbeat_interval > 0, "heartbeat_interval", "must be positive")
         _check(self.broker_wait >= 0, "broker_wait", "must be zero or positive (seconds)")
@@ -129,6 +134,13 @@ def _coerce(key: str, value: Any, source: str, base: Path) -> Any:
     """Turn a TOML or environment value into the field's type, or say what is wrong."""
     kind = str(_FIELDS[key].type)
     invalid = SettingsError(f"setting '{key}' from {source}: {value!r} is not a valid {kind}")
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise invalid
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise invalid
     try:

@@ -27,6 +27,17 @@ def test_environment_overrides_every_key_with_its_type() -> None:
     assert settings.seeds == Path("/data/seeds")
 
 
+@pytest.mark.parametrize(("word", "value"), [("false", False), ("0", False), ("No", False), ("on", True)])
+def test_switches_read_the_usual_words(word: str, value: bool) -> None:
+    assert load_settings(environ={"NABA_ONE_PASS": word}).one_pass is value
+
+
+def test_a_toml_switch_is_a_boolean(tmp_path: Path) -> None:
+    config = tmp_path / "naba.toml"
+    config.write_text("one_pass = false\n")
+    assert load_settings(environ={"NABA_CONFIG": str(config)}).one_pass is False
+
+
 def test_config_file_sits_between_defaults_and_environment(tmp_path: Path) -> None:
     config = tmp_path / "naba.toml"
     config.write_text('partitions = 2\nweb_port = 7000\nseeds = "articles"\n')
@@ -51,6 +62,7 @@ def test_kafka_bootstrap_lists_are_parsed() -> None:
         ({"NABA_WEB_PORT": "70000"}, "'web_port'"),
         ({"NABA_BROKER": "just-a-host"}, "'broker'"),
         ({"NABA_LOG_LEVEL": "loud"}, "'log_level'"),
+        ({"NABA_ONE_PASS": "maybe"}, "'one_pass'"),
         ({"NABA_PARTITONS": "4"}, "unknown setting 'partitons'"),
         ({"NABA_CONFIG": "/nonexistent/naba.toml"}, "does not exist"),
     ],

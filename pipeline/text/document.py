@@ -40,8 +40,8 @@ class Document:
     def text_span(self, key_start: int, key_end: int) -> tuple[int, int]:
         """Map a half-open span of the key to the display text."""
         key_map = self.key_map
-        if isinstance(key_map, KeyMap) and key_map.identity:
-            return key_start, key_end
+        if isinstance(key_map, KeyMap):
+            return key_map.text_span(key_start, key_end)
         start = key_map[key_start]
         end = key_map[key_end - 1] + 1 if key_end > key_start else start
         return start, end
@@ -49,7 +49,5 @@ class Document:
     def key_offset(self, text_offset: int) -> int:
         """The first key position at or after a display offset (inverse of ``key_map``)."""
         if isinstance(self.key_map, KeyMap):
-            if self.key_map.identity:
-                return min(max(text_offset, 0), len(self.key_map))
             return self.key_map.key_index(text_offset)
         return bisect_left(self.key_map, text_offset)

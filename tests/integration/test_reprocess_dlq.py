@@ -87,3 +87,30 @@ def test_a_dead_letter_replayed_after_its_cause_is_removed_comes_out_enriched(
         stop_worker(worker)
     assert [key for key, _ in enriched] == [seed.id.encode()]
     assert len(orjson.loads(enriched[0][1])["statements"]) >= 15
+
+
+def test_reprocessing_enrich_under_one_pass_enriches_again(
+    settings: Settings, settings_env: dict[str, str], tmp_path: Path
+) -> None:
+    # With one_pass the enrich agent skips the clean agent's marked events: resetting news.clean
+    # alone would enrich nothing, so the reset goes to news.raw.
+    ensure_topics(settings)
+    seed = seed_article()
+    worker = start_worker(settings_env, tmp_path / "worker.log")
+    try:
+        asyncio.run(produce(settings, topics.RAW, [(seed.id.encode(), encode(seed))]))
+        asyncio.run(collect(settings, topics.ENRICHED, lambda r: len(r) >= 1, worker=worker))
+    finally:
+        stop_worker(worker)
+
+    done = naba(settings_env, "reprocess", "--from-beginning", "--stage", "enrich")
+    assert done.returncode == 0, done.stderr
+    assert "one_pass is on" in done.stderr
+    assert "news.raw: 8 partitions reset, 1 event(s) to process again" in done.stdout
+
+    worker = start_worker(settings_env, tmp_path / "worker2.log")
+    try:
+        again = asyncio.run(collect(settings, topics.ENRICHED, lambda r: len(r) >= 2, worker=worker))
+    finally:
+        stop_worker(worker)
+    assert [key for key, _ in again] == [seed.id.encode()] * 2
