@@ -99,8 +99,9 @@ async def _refresh(client: Any, topic: str, settings: Settings) -> bool:
         # Before any metadata request: a request for a missing topic would auto-create it with 4.
         created = await asyncio.to_thread(ensure_topics, settings)
     except (TopicError, KafkaError) as exc:
-        log.debug("could not check the topics before sending to %s: %s", topic, exc)
-        return False
+        # E.g. no permission to create topics on a managed Kafka: the metadata refresh still counts.
+        log.warning("could not check the topics before sending to %s: %s", topic, exc)
+        created = []
     if created and not first:
         log.warning(
             "the broker at %s came back without topic(s) %s; created them again before sending",
