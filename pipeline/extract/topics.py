@@ -219,26 +219,19 @@ def _span_labels(
         return max(hit_ends[low : bisect_left(starts, position, low)], default=-1) > position
 
     selected_starts = list(map(_START, selected))
-    sentences = doc.sentences
-    ends = list(map(_END, sentences))
+    ends = list(map(_END, doc.sentences))
     result: list[list[str]] = []
     # Statements often share their sentences: labels by display window, then by key window.
     by_display: dict[tuple[int, int], list[str]] = {}
     by_key: dict[tuple[int, int], list[str]] = {}
-    for start, end in spans:
-        if end <= start or not doc.key:
+    for span in spans:
+        display = _display_window(doc, span, ends)
+        if display is None:
             result.append([])
             continue
-        # The sentences the span overlaps (in order and disjoint: first..last-1), and the span.
-        first = bisect_right(ends, start)
-        last = min(bisect_left(ends, end) + 1, len(sentences))
-        while last > first and sentences[last - 1][0] >= end:
-            last -= 1
-        if last > first:
-            start, end = min(start, sentences[first][0]), max(end, sentences[last - 1][1])
-        labels = by_display.get((start, end))
+        labels = by_display.get(display)
         if labels is None:
-            window = _key_range(doc, (start, end))
+            window = _key_range(doc, display)
             if window is None:
                 labels = []
             else:
@@ -253,7 +246,7 @@ def _span_labels(
                             bisect_left(selected_starts, window[0]) : bisect_left(selected_starts, window[1])
                         ]
                     labels = by_key[window] = _labels(taxonomy, chosen)
-            by_display[start, end] = labels
+            by_display[display] = labels
         result.append(list(labels))
     return result
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -14,7 +16,7 @@ from pipeline.models import RawArticle, encode
 from pipeline.settings import Settings
 from pipeline.topics import ensure_topics
 from tests.conftest import SEED
-from tests.integration.helpers import collect, produce, start_worker, stop_worker
+from tests.integration.helpers import Record, collect, produce, start_worker, stop_worker
 from tests.integration.test_tail import naba
 
 pytestmark = pytest.mark.integration
@@ -25,18 +27,26 @@ def seed_article() -> RawArticle:
     return RawArticle(id=stable_id(text), text=text, feed="test")
 
 
+@contextmanager
+def _worker(
+    settings: Settings, settings_env: dict[str, str], log: Path, seed: RawArticle
+) -> Iterator[list[Record]]:
+    """A worker that has enriched ``seed`` (the enriched records are yielded); stopped on exit."""
+    ensure_topics(settings)
+    worker = start_worker(settings_env, log)
+    try:
+        asyncio.run(produce(settings, topics.RAW, [(seed.id.encode(), encode(seed))]))
+        yield asyncio.run(collect(settings, topics.ENRICHED, lambda r: len(r) >= 1, worker=worker))
+    finally:
+        stop_worker(worker)
+
+
 def test_reprocess_refuses_while_a_worker_runs_then_produces_the_same_ids_again(
     settings: Settings, settings_env: dict[str, str], tmp_path: Path
 ) -> None:
-    ensure_topics(settings)
     seed = seed_article()
-    worker = start_worker(settings_env, tmp_path / "worker.log")
-    try:
-        asyncio.run(produce(settings, topics.RAW, [(seed.id.encode(), encode(seed))]))
-        first = asyncio.run(collect(settings, topics.ENRICHED, lambda r: len(r) >= 1, worker=worker))
+    with _worker(settings, settings_env, tmp_path / "worker.log", seed) as first:
         refused = naba(settings_env, "reprocess", "--from-beginning")
-    finally:
-        stop_worker(worker)
     assert refused.returncode != 0
     assert "live member" in refused.stderr and "stop them" in refused.stderr
 
@@ -94,14 +104,9 @@ def test_reprocessing_enrich_under_one_pass_enriches_again(
 ) -> None:
     # With one_pass the enrich agent skips the clean agent's marked events: resetting news.clean
     # alone would enrich nothing, so the reset goes to news.raw.
-    ensure_topics(settings)
     seed = seed_article()
-    worker = start_worker(settings_env, tmp_path / "worker.log")
-    try:
-        asyncio.run(produce(settings, topics.RAW, [(seed.id.encode(), encode(seed))]))
-        asyncio.run(collect(settings, topics.ENRICHED, lambda r: len(r) >= 1, worker=worker))
-    finally:
-        stop_worker(worker)
+    with _worker(settings, settings_env, tmp_path / "worker.log", seed):
+        pass
 
     done = naba(settings_env, "reprocess", "--from-beginning", "--stage", "enrich")
     assert done.returncode == 0, done.stderr
