@@ -21,6 +21,7 @@ from pipeline import __version__
 from pipeline.broker import BrokerError, EmbeddedBroker, require_broker
 from pipeline.client import SubscribeError
 from pipeline.feeds.config import FeedConfigError
+from pipeline.fresh_metadata import StaleMetadataError
 from pipeline.lag.offsets import OffsetsError
 from pipeline.models import EventError
 from pipeline.offsets import OffsetError
@@ -70,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         OffsetError,
         ReprocessError,
         OffsetsError,
+        StaleMetadataError,
     ) as exc:
         print(f"naba: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -210,10 +212,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_broker(args: argparse.Namespace, settings: Settings) -> int:
     del args
+    from pipeline.topics import ensure_topics
+
     with EmbeddedBroker(settings.embedded_port) as broker:
+        # A (re)started broker has no topics: create the configured layout before a client's metadata
+        # request auto-creates them with 4 partitions. Only when the settings point at this broker.
+        created = ensure_topics(settings) if settings.embedded else []
         print(
-            f"naba: embedded broker ready on {broker.address} (memory only: stopping it loses every topic). "
-            "Ctrl-C stops it.",
+            f"naba: embedded broker ready on {broker.address} with {len(created)} topic(s) created "
+            "(memory only: stopping it loses every topic). Ctrl-C stops it.",
             flush=True,
         )
         _wait_for_signal(lambda: broker.process is not None and broker.process.poll() is None)

@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from pipeline import topics
 from pipeline.client import Received, receive
 from pipeline.clients import consumer, producer
+from pipeline.fresh_metadata import before_send
 from pipeline.models import DeadLetter, EventError, decode
 from pipeline.offsets import true_ends
 from pipeline.settings import Settings
@@ -76,7 +77,7 @@ async def replay_letters(settings: Settings, *, stage: str | None = None, dry_ru
                 for record in batch:
                     if record.offset >= ends[tp]:
                         break
-                    await _replay_one(writer, record.value, record.offset, stage, dry_run, outcome)
+                    await replay_one(writer, settings, record.value, record.offset, stage, dry_run, outcome)
                     done[tp] = record.offset + 1
             pending = [tp for tp in pending if await reader.position(tp) < ends[tp]]
         await writer.flush()
@@ -88,8 +89,9 @@ async def replay_letters(settings: Settings, *, stage: str | None = None, dry_ru
     return outcome
 
 
-async def _replay_one(
+async def replay_one(
     writer: AIOKafkaProducer,
+    settings: Settings,
     value: bytes | None,
     offset: int,
     stage: str | None,
@@ -117,5 +119,7 @@ async def _replay_one(
         )
         return
     if not dry_run:
+        # After a broker restart, metadata from before it would send to partitions it no longer has.
+        await before_send(writer, settings, source)
         await writer.send(source, letter.original_value(), key=letter.original_key())
     outcome.sent[source] = outcome.sent.get(source, 0) + 1

@@ -128,14 +128,19 @@ async def _refresh(client: Any, topic: str, settings: Settings) -> bool:
     return True
 
 
+async def before_send(producer: Any, settings: Settings, topic: str) -> None:
+    """``ensure_fresh`` for an aiokafka producer, waiting for the broker as long as aiokafka itself
+    would before giving up on a send (its request timeout); then ``StaleMetadataError``."""
+    await ensure_fresh(producer.client, topic, settings, timeout=producer.client._request_timeout_ms / 1000)
+
+
 async def send_verified(
     producer: Any, settings: Settings, topic: str, value: bytes | None, key: bytes | None
 ) -> Any:
     """``send_and_wait`` on fresh metadata; re-send when the connections changed during the send."""
     client = producer.client
     while True:
-        # As long as aiokafka itself would wait for the broker before giving up on a send.
-        await ensure_fresh(client, topic, settings, timeout=producer.client._request_timeout_ms / 1000)
+        await before_send(producer, settings, topic)
         before = generation(client)
         metadata = await producer.send_and_wait(topic, value, key=key)
         if still_connected(client, before):

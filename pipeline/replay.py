@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaProducer
 
 from pipeline import topics
 from pipeline.clients import producer, start
+from pipeline.fresh_metadata import before_send
 from pipeline.identity import stable_id
 from pipeline.models import RawArticle, encode, utc_now
 from pipeline.settings import Settings
@@ -155,7 +156,7 @@ async def replay(
     sent: list[str] | None = None
     try:
         while True:
-            ids = await _send_all(client, articles, rate, bar, new_ids)
+            ids = await send_articles(client, settings, articles, rate=rate, bar=bar, new_ids=new_ids)
             sent = ids if sent is None else sent
             if not loop:
                 break
@@ -170,13 +171,16 @@ def with_new_id(article: RawArticle) -> RawArticle:
     return RawArticle(**{**article.asdict(), "id": uuid.uuid4().hex})
 
 
-async def _send_all(
+async def send_articles(
     client: AIOKafkaProducer,
+    settings: Settings,
     articles: list[RawArticle],
-    rate: float | None,
-    bar: Progress | None,
-    new_ids: bool,
+    *,
+    rate: float | None = None,
+    bar: Progress | None = None,
+    new_ids: bool = False,
 ) -> list[str]:
+    """One pass: send ``articles`` to news.raw, wait for every ack; return the ids sent."""
     pending = []
     ids = []
     started = time.monotonic()
@@ -188,6 +192,8 @@ async def _send_all(
             delay = started + index / rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
+        # After a broker restart, metadata from before it would send to partitions it no longer has.
+        await before_send(client, settings, topics.RAW)
         pending.append(await client.send(topics.RAW, encode(article), key=article.id.encode()))
         if bar:
             bar.advance()

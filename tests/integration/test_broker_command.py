@@ -1,4 +1,5 @@
-"""`naba broker` in the foreground, used by `naba topics` and `naba replay` from other processes."""
+"""`naba broker` in the foreground (creating the topics at start), used by `naba topics` and
+`naba replay` from other processes."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pipeline import topics
 from pipeline.broker import kafka_answers
 from pipeline.identity import stable_id
 from pipeline.settings import load_settings
+from pipeline.topics import pipeline_specs
 from tests.conftest import SEED, env_for, free_port
 from tests.integration.helpers import collect
 
@@ -29,7 +31,10 @@ def test_broker_command_serves_topics_and_replay_then_stops_on_sigterm(tmp_path:
     )
     try:
         assert broker.stdout is not None
-        assert "ready on 127.0.0.1:" in broker.stdout.readline()
+        ready = broker.stdout.readline()
+        assert "ready on 127.0.0.1:" in ready
+        # The broker created the configured layout itself: `naba topics` finds it all there.
+        assert f"with {len(pipeline_specs(load_settings(environ=env)))} topic(s) created" in ready
         listed = subprocess.run(
             [sys.executable, "-m", "pipeline.cli", "topics"],
             env=env,
@@ -38,7 +43,8 @@ def test_broker_command_serves_topics_and_replay_then_stops_on_sigterm(tmp_path:
             timeout=60,
         )
         assert listed.returncode == 0, listed.stderr
-        assert "news.statements\t3 partitions (created)" in listed.stdout
+        assert "news.statements\t3 partitions\n" in listed.stdout
+        assert "(created)" not in listed.stdout
         (tmp_path / "more.jsonl").write_bytes(orjson.dumps({"id": "x1", "text": "قال الوزير"}) + b"\n")
         replayed = subprocess.run(
             [sys.executable, "-m", "pipeline.cli", "replay", str(SEED), str(tmp_path)],
