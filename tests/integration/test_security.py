@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.broker import EmbeddedBroker
+from pipeline.processes import die_with_parent
 from pipeline.settings import Settings
 from pipeline.topics import ensure_topics
 from tests.conftest import env_for, free_port
@@ -73,6 +74,7 @@ def test_broker_and_worker_listen_on_loopback_only(
             env=env_for(settings_env),
             stdout=out,
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,  # an interrupted test run leaves no poller behind
         )
     try:
         deadline = time.monotonic() + 90
