@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +42,20 @@ def _worker(
         stop_worker(worker)
 
 
+def _reprocess_and_run(
+    settings: Settings, settings_env: dict[str, str], tmp_path: Path, *options: str
+) -> tuple[subprocess.CompletedProcess[str], list[Record]]:
+    """``naba reprocess OPTIONS`` (must succeed), then a worker until news.enriched holds two events."""
+    done = naba(settings_env, "reprocess", *options)
+    assert done.returncode == 0, done.stderr
+    worker = start_worker(settings_env, tmp_path / "worker2.log")
+    try:
+        again = asyncio.run(collect(settings, topics.ENRICHED, lambda r: len(r) >= 2, worker=worker))
+    finally:
+        stop_worker(worker)
+    return done, again
+
+
 def test_reprocess_refuses_while_a_worker_runs_then_produces_the_same_ids_again(
     settings: Settings, settings_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -50,15 +65,8 @@ def test_reprocess_refuses_while_a_worker_runs_then_produces_the_same_ids_again(
     assert refused.returncode != 0
     assert "live member" in refused.stderr and "stop them" in refused.stderr
 
-    done = naba(settings_env, "reprocess", "--from-beginning")
-    assert done.returncode == 0, done.stderr
+    done, again = _reprocess_and_run(settings, settings_env, tmp_path, "--from-beginning")
     assert "news.raw: 8 partitions reset, 1 event(s) to process again" in done.stdout
-
-    worker = start_worker(settings_env, tmp_path / "worker2.log")
-    try:
-        again = asyncio.run(collect(settings, topics.ENRICHED, lambda r: len(r) >= 2, worker=worker))
-    finally:
-        stop_worker(worker)
     assert [key for key, _ in again] == [first[0][0], first[0][0]]
     before, after = (orjson.loads(value) for _, value in again)
     assert after["id"] == before["id"]
@@ -108,14 +116,9 @@ def test_reprocessing_enrich_under_one_pass_enriches_again(
     with _worker(settings, settings_env, tmp_path / "worker.log", seed):
         pass
 
-    done = naba(settings_env, "reprocess", "--from-beginning", "--stage", "enrich")
-    assert done.returncode == 0, done.stderr
+    done, again = _reprocess_and_run(
+        settings, settings_env, tmp_path, "--from-beginning", "--stage", "enrich"
+    )
     assert "one_pass is on" in done.stderr
     assert "news.raw: 8 partitions reset, 1 event(s) to process again" in done.stdout
-
-    worker = start_worker(settings_env, tmp_path / "worker2.log")
-    try:
-        again = asyncio.run(collect(settings, topics.ENRICHED, lambda r: len(r) >= 2, worker=worker))
-    finally:
-        stop_worker(worker)
     assert [key for key, _ in again] == [seed.id.encode()] * 2
