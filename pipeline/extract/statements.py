@@ -788,7 +788,9 @@ def _complement(ctx: _Context, start: int, limit: int, trigger: Trigger) -> tupl
                 return "indirect", index + 1
             if "ب" in trigger.prepositions and _glued_b(key):
                 if trigger.object_content and start < index:
-                    return "indirect", start  # "متهمة الجيش باستهداف القوافل"
+                    # "متهمة الجيش باستهداف القوافل"; after an aside ("، في بيان، الجيش…") the object
+                    # starts where the aside ends.
+                    return "indirect", min(adjacent, index)
                 return "indirect", index
         if index == adjacent and strip_article(key) in lexicons.content_nouns:
             return "indirect", index
@@ -797,17 +799,25 @@ def _complement(ctx: _Context, start: int, limit: int, trigger: Trigger) -> tupl
 
 
 _PARENTHETICAL_MAX_WORDS = 4
+# An aside that opens with an adjunct such as "في بيان" may run longer and name its medium in
+# quotation marks: "، في بيان على منصة تلغرام،"، "، في حديث لـ"سونا"،".
+_ASIDE_MAX_TOKENS = 10
 
 
 def _parenthetical_end(ctx: _Context, start: int, limit: int) -> int:
     """The closing comma of a short adjunct between commas (، مساء الخميس،), or 0."""
     tokens = ctx.tokens
     keys = tokens.keys
-    stop = min(limit, start + _PARENTHETICAL_MAX_WORDS + 1)
-    for index in range(start, stop):
+    aside = ctx.lexicons.subject_stops.match(keys, start, limit) >= 2
+    stop = min(limit, start + (_ASIDE_MAX_TOKENS if aside else _PARENTHETICAL_MAX_WORDS + 1))
+    index = start
+    while index < stop:
         key = keys[index]
         if key in _COMMAS:
             return index if index > start else 0
+        if aside and index > start and index in tokens.opening and tokens.opening[index].closed:
+            index = max(index + 1, tokens.quote_end_token.get(index, index + 1))
+            continue
         if (
             not tokens.is_word(index)
             or index in tokens.opening
@@ -815,6 +825,7 @@ def _parenthetical_end(ctx: _Context, start: int, limit: int) -> int:
             or key in ctx.lexicons.triggers
         ):
             return 0
+        index += 1
     return 0
 
 

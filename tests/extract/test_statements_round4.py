@@ -29,3 +29,21 @@ def test_warad_stays_the_document_verb_and_a_noun_radd_is_no_statement(lexicons:
         "وحسبما ورد في البيان، فإن الوزارة ستفتح المعبر غداً.\nوفي رد على سؤال، لم يعلق أحد.", lexicons
     )
     assert (document.speaker.type, document.text) == ("document", "الوزارة ستفتح المعبر غداً")
+
+
+def test_a_longer_aside_between_the_speaker_and_the_object_is_stepped_over(lexicons: Lexicons) -> None:
+    (accused,) = extract("واتهمت قوات الدعم السريع، في بيان على منصة تلغرام، الجيش بقصف مواقع مدنية.", lexicons)
+    assert (accused.speaker.name, accused.text) == ("قوات الدعم السريع", "الجيش بقصف مواقع مدنية")
+    (announced,) = extract("وأعلن البنك المركزي، في بيان على موقعه الرسمي، تثبيت أسعار الفائدة.", lexicons)
+    assert (announced.speaker.type, announced.text) == ("organization", "تثبيت أسعار الفائدة")
+
+
+def test_an_aside_may_name_its_medium_in_quotation_marks(lexicons: Lexicons) -> None:
+    (accused,) = extract('واتهم المتحدث باسم الحركة، في حديث لـ"سونا"، الجيش بقصف القرى.', lexicons)
+    assert (accused.speaker.name, accused.text) == ("المتحدث باسم الحركة", "الجيش بقصف القرى")
+
+
+def test_a_long_comma_phrase_without_an_adjunct_is_no_aside(lexicons: Lexicons) -> None:
+    # Five words between commas that do not open with "في بيان" and the like: not stepped over.
+    statements = extract("وأعلن البنك، الذي يرأسه محافظ جديد منذ يناير، تثبيت أسعار الفائدة.", lexicons)
+    assert all(s.text != "تثبيت أسعار الفائدة" for s in statements)
