@@ -10,17 +10,24 @@ from pipeline.extract.speakers import SPEAKER_TYPES
 from pipeline.text.prepare import prepare
 
 # A little under what the extractor reaches (see `make quality`); CI fails on a regression.
-# Scores over the whole set (development + held-out articles): F1 0.98, speaker 0.98, exact 0.98.
+# Scores over the whole set (development + held-out articles): F1 0.98, speaker 0.98, exact 0.98
+# before the 4xx round; with its 46 untuned statements F1 0.98, speaker 0.94, exact 0.98.
 F1_FLOOR = 0.96
-SPEAKER_FLOOR = 0.95
+SPEAKER_FLOOR = 0.92
 EXACT_SPAN_FLOOR = 0.95
-# The held-out rounds together (101-104, 201-206, 301-309): F1 0.97, speaker 0.96.
+# The first three held-out rounds together (101-104, 201-206, 301-309): F1 0.97, speaker 0.96.
 HELDOUT_F1_FLOOR = 0.94
 HELDOUT_SPEAKER_FLOOR = 0.93
 # The 3xx round alone (written before the third round of speaker work): untuned F1 0.95, speaker
 # 0.51; after it F1 0.95, speaker 0.94.
 HELDOUT3_F1_FLOOR = 0.93
 HELDOUT3_SPEAKER_FLOOR = 0.91
+# The 4xx round alone (written before the fourth round, never tuned on): untuned F1 0.94, speaker
+# 0.63; after the fourth round's general fixes (رد, asides; chosen from 3xx misses) F1 0.97,
+# speaker 0.67.
+HELDOUT4_F1_FLOOR = 0.92
+HELDOUT4_SPEAKER_FLOOR = 0.6
+_EARLIER_ROUNDS = ("heldout", "heldout2", "heldout3")
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +62,8 @@ def test_extractor_scores_stay_above_the_floors(gold: list[GoldArticle], lexicon
     assert scores["exact_span_rate"] >= EXACT_SPAN_FLOOR, scores
     heldout = Counts()
     splits = split_totals(gold, per_article)
-    for name, counts in splits.items():
-        if name.startswith("heldout"):
-            heldout.add(counts)
+    for name in _EARLIER_ROUNDS:
+        heldout.add(splits[name])
     held = heldout.scores()
     assert heldout.gold >= 150, "the held-out rounds are part of the gold set"
     assert held["f1"] >= HELDOUT_F1_FLOOR, held
@@ -66,3 +72,7 @@ def test_extractor_scores_stay_above_the_floors(gold: list[GoldArticle], lexicon
     assert third.gold >= 80, "the 3xx round is part of the gold set"
     assert third.scores()["f1"] >= HELDOUT3_F1_FLOOR, third.scores()
     assert third.scores()["speaker_accuracy"] >= HELDOUT3_SPEAKER_FLOOR, third.scores()
+    fourth = splits["heldout4"]
+    assert fourth.gold >= 40, "the 4xx round is part of the gold set"
+    assert fourth.scores()["f1"] >= HELDOUT4_F1_FLOOR, fourth.scores()
+    assert fourth.scores()["speaker_accuracy"] >= HELDOUT4_SPEAKER_FLOOR, fourth.scores()

@@ -32,7 +32,8 @@ def test_warad_stays_the_document_verb_and_a_noun_radd_is_no_statement(lexicons:
 
 
 def test_a_longer_aside_between_the_speaker_and_the_object_is_stepped_over(lexicons: Lexicons) -> None:
-    (accused,) = extract("واتهمت قوات الدعم السريع، في بيان على منصة تلغرام، الجيش بقصف مواقع مدنية.", lexicons)
+    text = "واتهمت قوات الدعم السريع، في بيان على منصة تلغرام، الجيش بقصف مواقع مدنية."
+    (accused,) = extract(text, lexicons)
     assert (accused.speaker.name, accused.text) == ("قوات الدعم السريع", "الجيش بقصف مواقع مدنية")
     (announced,) = extract("وأعلن البنك المركزي، في بيان على موقعه الرسمي، تثبيت أسعار الفائدة.", lexicons)
     assert (announced.speaker.type, announced.text) == ("organization", "تثبيت أسعار الفائدة")
