@@ -222,7 +222,8 @@ def test_outputs_are_the_json_their_records_encode_to(path: Path, resources: Res
     key, raw = _gold_raw(path)
     (cleaned,) = clean_stage(key, raw, LIMITS)
     outputs = [cleaned, *enrich_stage(cleaned.key, cleaned.value, resources)]
-    assert {out.topic for out in outputs} == set(models)
+    # A gold article the tagger finds no topic in (403_heldout_oman_tourism) has no topic event.
+    assert {topics.CLEAN, topics.ENRICHED, topics.STATEMENTS} <= {out.topic for out in outputs} <= set(models)
     for out in outputs:
         record = decode(models[out.topic], out.value)
         assert encode(record) == out.value
