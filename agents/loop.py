@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
@@ -37,12 +37,21 @@ async def run_stage(
 ) -> None:
     """``downstream`` counts the outputs the handler makes for the next stage (``Output.downstream``);
     an event ``skip`` accepts is consumed (and counted) without calling the handler. ``settings``
-    given: every send first checks its metadata survived any broker restart (``ensure_fresh``)."""
+    given: an event's sends first check their metadata survived any broker restart (``ensure_fresh``)."""
     metrics = metrics if metrics is not None else StageMetrics(stage)
     # The app's producer, not Topic.send: Faust's send path (FutureMessage, sensors, debug logging,
     # callbacks) cost more CPU than the producer itself, about 20 % of a worker. Delivery is the same:
     # Faust commits an offset only after `app.producer.flush()`, which waits for these sends too.
     producer = await stream.app.maybe_start_producer()
+    client = getattr(getattr(producer, "_producer", None), "client", None) if settings else None
+
+    async def fresh(names: Iterable[str]) -> None:
+        # Stale metadata after a broker restart would send to partitions the broker no longer has:
+        # checked once per topic an event's outputs go to (cheap lookups when nothing changed).
+        if client is not None and settings is not None:
+            for name in set(names):
+                await ensure_fresh(client, name, settings)
+
     async for event in stream.events():
         message = event.message
         started = time.perf_counter()
@@ -61,7 +70,8 @@ async def run_stage(
             error = f"internal error: {type(exc).__name__}: {exc}"
             outputs = [_letter(stage, error, message)]
             metrics.failed("internal", error, message.topic, message.partition, message.offset)
-        outputs = await _send_all(producer, outputs, stage, message, metrics, settings)
+        await fresh(output.topic for output in outputs)
+        outputs = await _send_all(producer, outputs, stage, message, metrics, fresh)
         if downstream is not None and outputs and outputs[0].downstream:
             own = [output for output in outputs if not output.downstream]
             downstream.produced.update(output.topic for output in outputs if output.downstream)
@@ -75,12 +85,12 @@ async def _send_all(
     stage: str,
     message: faust.types.Message,
     metrics: StageMetrics,
-    settings: Settings | None,
+    fresh: Callable[[Iterable[str]], Awaitable[None]],
 ) -> list[Output]:
     """Send ``outputs`` in order; returns what was sent in the end."""
     for index, output in enumerate(outputs):
         try:
-            await _send(producer, output, settings)
+            await _send(producer, output)
         except ProducerSendError as exc:
             # An output the producer refuses (too large) would crash the agent into a stall on every
             # restart: dead-letter the input instead (its letter keeps at most 4 MiB, so it fits).
@@ -91,21 +101,18 @@ async def _send_all(
                 # agent meets the same refusal and dead-letters it, as it would have alone.
                 (own,) = (out for out in outputs if out.headers)
                 plain = Output(own.topic, own.key, own.value)
-                await _send(producer, plain, settings)
+                await _send(producer, plain)
                 return [*outputs[:index], plain]
             error = f"output too large to send: {exc.__cause__}"
             letter = _letter(stage, error, message)
-            await _send(producer, letter, settings)
+            await fresh([letter.topic])
+            await _send(producer, letter)
             metrics.failed("too_large", error, message.topic, message.partition, message.offset)
             return [letter]
     return outputs
 
 
-async def _send(producer: faust.types.ProducerT, output: Output, settings: Settings | None) -> None:
-    client = getattr(getattr(producer, "_producer", None), "client", None)
-    if settings is not None and client is not None:
-        # Stale metadata after a broker restart would send to partitions the broker no longer has.
-        await ensure_fresh(client, output.topic, settings)
+async def _send(producer: faust.types.ProducerT, output: Output) -> None:
     headers = list(output.headers) if output.headers else None
     delivery = await producer.send(output.topic, output.key, output.value, None, None, headers)
     delivery.add_done_callback(_report_failure)  # type: ignore[attr-defined]

@@ -50,7 +50,7 @@ def generation(client: Any) -> frozenset[int]:
 
 def still_connected(client: Any, since: frozenset[int] | None) -> bool:
     """True when every connection live at ``since`` still is (new ones may have opened)."""
-    return bool(since) and since is not None and since <= generation(client)
+    return since is not None and bool(since) and since <= generation(client)
 
 
 def configured_partitions(settings: Settings, topic: str) -> int | None:

@@ -88,6 +88,16 @@ def _check_text(text: str, limits: Limits) -> None:
         raise EventError(f"article too large: {size} bytes of text (limit {limits.max_article_bytes})")
 
 
+def _check_enrichable(article: Article, limits: Limits) -> None:
+    """The enrich stage's guards on a decoded news.clean event (its Arabic share comes apart: the
+    one pass has already checked it on this very text)."""
+    _check_text(article.text, limits)
+    if article.language != "ar":
+        raise EventError(f"not an Arabic article: language {article.language!r} (this stage reads 'ar')")
+    if not article.text.strip(_BLANK):
+        raise EventError("empty article: no text (only blanks or control characters)")
+
+
 def _check_arabic(text: str) -> None:
     share = arabic_share(text)
     if share < MIN_ARABIC_SHARE:
@@ -170,11 +180,9 @@ def clean_enrich_stage(
     article, doc = _clean(key, value, limits, segment=True)
     cleaned = _clean_output(article)
     try:
-        # The enrich stage's guards that the clean stage did not already apply to this very text.
+        # The enrich stage's guards, on the news.clean event it would have read.
         _check_message_size(cleaned.value, limits)
-        _check_text(article.text, limits)
-        if not article.text.strip(_BLANK):
-            raise EventError("empty article: no text (only blanks or control characters)")
+        _check_enrichable(article, limits)
         assert doc is not None
         outputs = _enrich_outputs(article, doc, resources, downstream=True)
     except Exception:  # any failure is the enrich agent's to report, as it was before
@@ -212,11 +220,7 @@ def enrich_stage(
     """
     _check_message_size(value, limits)
     article = decode(CleanArticle, value)
-    _check_text(article.text, limits)
-    if article.language != "ar":
-        raise EventError(f"not an Arabic article: language {article.language!r} (this stage reads 'ar')")
-    if not article.text.strip(_BLANK):
-        raise EventError("empty article: no text (only blanks or control characters)")
+    _check_enrichable(article, limits)
     _check_arabic(article.text)
     # news.clean carries clean text: segment it as it is, do not clean it a second time.
     return _enrich_outputs(article, from_clean(article.text, article.title), resources)

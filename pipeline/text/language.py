@@ -45,6 +45,6 @@ def arabic_share(text: str, sample: int = 20_000) -> float:
     rest = _ARABIC_OR_SPACE_RUN_RE.sub("", head)
     arabic = len(head) - len(rest) - (head.count(" ") - rest.count(" "))
     letters = arabic + len(rest) - len(_LETTER_RUN_RE.sub("", rest))  # + letters of other scripts
-    if arabic and _ARABIC_NON_LETTER_RE.search(head):
+    if arabic:
         letters -= len(_ARABIC_NON_LETTER_RE.findall(head))
     return arabic / letters if letters else 0.0
